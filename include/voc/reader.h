@@ -1,0 +1,79 @@
+/*
+ * The reader: the one module that knows about libcsv, jansson, zlib and
+ * iconv.  It turns files or standard input in any of the formats
+ * CONVENTIONS.md lists into a header and a stream of rows, one at a time,
+ * in memory that does not grow with the number of rows.
+ */
+#ifndef VOC_READER_H
+#define VOC_READER_H
+
+#include <stddef.h>
+
+#include "voc/error.h"
+
+enum voc_format {
+	VOC_FMT_AUTO = 0,
+	VOC_FMT_CSV,
+	VOC_FMT_TSV,
+	VOC_FMT_JSONL
+};
+
+struct voc_reader_opts {
+	enum voc_format format;	/* VOC_FMT_AUTO: detect from the content */
+	int delim;		/* 0: sniff from the header (CSV only) */
+	const char *encoding;	/* NULL or "utf-8": no conversion */
+	long skip_rows;		/* records dropped after each header */
+	int no_header;		/* the first record is data */
+	int libcsv_only;	/* tests: no fast paths, libcsv reads all */
+};
+
+/*
+ * One record.  The strings are NUL-terminated and stay valid until the
+ * next call to voc_reader_next() or voc_reader_close().  When error is not
+ * NULL the record is bad (ragged, invalid JSON) and should be skipped and
+ * counted; its fields are then not to be used.
+ */
+struct voc_row {
+	size_t nfields;
+	const char *const *field;
+	const size_t *len;
+	const char *file;	/* the name to print: a path or "stdin" */
+	long line;		/* physical line where the record starts */
+	const char *error;
+};
+
+struct voc_reader;
+
+/*
+ * Opens the inputs (paths[0..npaths), "-" is standard input; npaths 0
+ * means standard input) and reads the first header.  Returns NULL and
+ * fills err on failure: a missing file, an empty input, an unknown
+ * encoding (a usage error).
+ */
+struct voc_reader *voc_reader_open(const char *const *paths, size_t npaths,
+    const struct voc_reader_opts *opts, struct voc_error *err);
+
+/* The header: column count and names (for --no-header, "1", "2", ...). */
+size_t voc_reader_ncols(const struct voc_reader *r);
+const char *voc_reader_colname(const struct voc_reader *r, size_t i);
+
+/* The detected format; for CSV the delimiter. */
+enum voc_format voc_reader_format(const struct voc_reader *r);
+int voc_reader_delim(const struct voc_reader *r);
+
+/*
+ * Reads the next record into *row.  Returns 1 for a record, 0 at the end
+ * of the last input, -1 on an error that stops reading (I/O, truncated
+ * gzip, invalid UTF-8, an unterminated quote, a header that differs from
+ * the first file's), with err filled.
+ */
+int voc_reader_next(struct voc_reader *r, struct voc_row *row,
+    struct voc_error *err);
+
+/* Bytes of decoded input consumed so far, for progress lines. */
+unsigned long long voc_reader_bytes(const struct voc_reader *r);
+
+/* Closes all inputs and frees r.  NULL is accepted. */
+void voc_reader_close(struct voc_reader *r);
+
+#endif

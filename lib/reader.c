@@ -1,0 +1,1127 @@
+/*
+ * The reader (see include/voc/reader.h).
+ *
+ * Bytes flow through three stages.  zlib's gzread() reads every input,
+ * because it passes plain data through untouched and inflates gzip
+ * members wherever their magic bytes appear, on files and pipes alike.
+ * iconv then decodes to UTF-8 when --encoding asks for it.  Last, the
+ * decoded bytes are cut into physical lines, so each record knows the
+ * line it starts on and each line is checked as UTF-8 once.
+ *
+ * CSV lines are parsed in one of two ways.  A line without a quote
+ * character, met when no quoted field is open, is split in place on the
+ * delimiter: that is most lines of most exports, and the fast path.  Any
+ * other line is fed to libcsv, which keeps the state of a quoted field
+ * across lines (embedded newlines) and calls back for each field and
+ * record; fields are copied into an arena that is reset once the records
+ * queued from it have been handed out.  Both paths keep fields verbatim
+ * (no trimming): what a field means is for the caller to decide.
+ *
+ * JSON Lines are parsed a line at a time with jansson; nested objects are
+ * flattened to "a.b.c" names, and the first object names the columns.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <csv.h>
+#include <jansson.h>
+#include <zlib.h>
+
+#include "voc/reader.h"
+#include "voc/text.h"
+
+#define READ_CHUNK (256 * 1024)
+
+struct field {
+	size_t off, len;
+};
+
+struct queued {
+	size_t first, n;
+	long line;
+};
+
+struct voc_reader {
+	struct voc_reader_opts opts;
+	char **paths;
+	size_t npaths, cur;
+	const char *name;		/* display name of the open input */
+
+	gzFile gz;
+	iconv_t cd;
+	char *raw;			/* undecoded bytes, with iconv only */
+	size_t rawlen;
+	int eof;			/* the open input has no more bytes */
+	int was_gzip;
+
+	char *buf;			/* decoded bytes: [pos, end) unread */
+	size_t cap, pos, end, scan;
+	long line_no;			/* physical line of the last line read */
+	unsigned long long consumed;
+
+	enum voc_format fmt;
+	int delim;
+
+	char **colnames;
+	size_t ncols;
+
+	/* CSV through libcsv. */
+	struct csv_parser csv;
+	int csv_ready;
+	char *arena;
+	size_t alen, acap;
+	struct field *fields;
+	size_t nf, fcap;
+	struct queued *rows;
+	size_t nrows, rhead, rcap;
+	long row_start;
+	int oom;
+
+	/* The record handed out. */
+	const char **outf;
+	size_t *outl;
+	size_t outcap;
+	char errbuf[256];
+
+	/* A data record read while finding the header (--no-header, JSONL). */
+	int have_pending;
+	size_t pending_n;
+	long pending_line;
+};
+
+static int
+grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 16;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	if ((q = realloc(*p, n * size)) == NULL)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static int
+oom(struct voc_error *err)
+{
+	return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+}
+
+/* ---- bytes in ---- */
+
+static const char *
+iconv_name(const char *enc)
+{
+	static const char *const cp932[] = {
+		"cp932", "sjis", "shift_jis", "shift-jis", "windows-31j",
+		"ms932", "csWindows31J",
+	};
+	for (size_t i = 0; i < sizeof(cp932) / sizeof(cp932[0]); i++)
+		if (voc_text_ieq(cp932[i], enc, strlen(enc)))
+			return "CP932";
+	return enc;
+}
+
+static int
+is_utf8_name(const char *enc)
+{
+	return enc == NULL || voc_text_ieq("utf-8", enc, strlen(enc)) ||
+	    voc_text_ieq("utf8", enc, strlen(enc));
+}
+
+static int
+open_input(struct voc_reader *r, struct voc_error *err)
+{
+	const char *path = r->paths[r->cur];
+	int fd;
+
+	if (strcmp(path, "-") == 0) {
+		fd = dup(STDIN_FILENO);
+		r->name = "stdin";
+	} else {
+		fd = open(path, O_RDONLY);
+		r->name = path;
+	}
+	if (fd < 0)
+		return voc_error_set(err, VOC_ERR_DATA, r->name, 0, "%s",
+		    strerror(errno));
+	if ((r->gz = gzdopen(fd, "rb")) == NULL) {
+		close(fd);
+		return oom(err);
+	}
+	gzbuffer(r->gz, READ_CHUNK);
+	r->eof = 0;
+	r->was_gzip = -1;
+	r->rawlen = 0;
+	r->pos = r->end = r->scan = 0;
+	r->line_no = 0;
+	return 0;
+}
+
+static void
+close_input(struct voc_reader *r)
+{
+	if (r->gz != NULL)
+		gzclose(r->gz);
+	r->gz = NULL;
+}
+
+static int
+gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
+{
+	int errnum, n;
+
+	if (want > INT_MAX)
+		want = INT_MAX;
+	n = gzread(r->gz, dst, (unsigned)want);
+	if (r->was_gzip < 0)
+		r->was_gzip = !gzdirect(r->gz);
+	if (n >= 0 && (size_t)n == want)
+		return n;
+	const char *msg = gzerror(r->gz, &errnum);
+	if (errnum == Z_OK || errnum == Z_STREAM_END)
+		return n < 0 ? 0 : n;
+	if (errnum == Z_ERRNO)
+		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+		    "read error: %s", strerror(errno));
+	/* zlib prefixes its message with "<fd:N>: ", which names nothing
+	 * the user knows. */
+	if (strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ": ") != NULL)
+		msg = strstr(msg, ": ") + 2;
+	if (errnum == Z_BUF_ERROR)
+		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+		    "truncated gzip stream (%s)", msg);
+	return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+	    "corrupt gzip stream (%s)", msg);
+}
+
+static long
+lines_in(const char *s, size_t n)
+{
+	long k = 0;
+	const char *e = s + n;
+
+	while ((s = memchr(s, '\n', (size_t)(e - s))) != NULL) {
+		k++;
+		s++;
+	}
+	return k;
+}
+
+/* Decodes raw bytes into buf[end..cap-1); returns bytes added or -1. */
+static long
+decode(struct voc_reader *r, struct voc_error *err)
+{
+	char *in = r->raw, *out = r->buf + r->end;
+	size_t inleft = r->rawlen, outleft = r->cap - r->end - 1;
+
+	if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1 &&
+	    errno == EILSEQ) {
+		long line = r->line_no + 1 +
+		    lines_in(r->buf + r->pos, (size_t)(out - r->buf - r->pos));
+		return voc_error_set(err, VOC_ERR_DATA, r->name, line,
+		    "byte 0x%02X is not valid %s; check --encoding",
+		    (unsigned char)*in, r->opts.encoding);
+	}
+	memmove(r->raw, in, inleft);
+	r->rawlen = inleft;
+	return (long)(out - (r->buf + r->end));
+}
+
+/* Appends decoded bytes to buf; returns bytes added, 0 at end, -1. */
+static long
+fill(struct voc_reader *r, struct voc_error *err)
+{
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+		r->end -= r->pos;
+		r->scan -= r->pos;
+		r->pos = 0;
+	}
+	if (r->cap - r->end < READ_CHUNK + 1 &&
+	    grow((void **)&r->buf, &r->cap, r->end + READ_CHUNK + 1, 1) < 0)
+		return oom(err);
+	if (r->cd == (iconv_t)-1) {
+		int n = gz_read(r, r->buf + r->end, r->cap - r->end - 1, err);
+
+		if (n < 0)
+			return -1;
+		r->end += (size_t)n;
+		return n;
+	}
+	for (;;) {
+		int n = gz_read(r, r->raw + r->rawlen, READ_CHUNK - r->rawlen,
+		    err);
+		long got;
+
+		if (n < 0)
+			return -1;
+		r->rawlen += (size_t)n;
+		if ((got = decode(r, err)) < 0)
+			return -1;
+		r->end += (size_t)got;
+		if (got > 0)
+			return got;
+		if (n == 0) {
+			if (r->rawlen > 0)
+				return voc_error_set(err, VOC_ERR_DATA,
+				    r->name, r->line_no + 1, "incomplete %s "
+				    "character at end of input",
+				    r->opts.encoding);
+			return 0;
+		}
+	}
+}
+
+/*
+ * Sets *line to the next physical line, '\n' included when there is one.
+ * Returns 1, 0 at the end of the open input, -1 on error.  The line stays
+ * in buf until the next call, with one spare byte after it.
+ */
+static int
+next_line(struct voc_reader *r, char **line, size_t *len,
+    struct voc_error *err)
+{
+	for (;;) {
+		char *nl = memchr(r->buf + r->scan, '\n', r->end - r->scan);
+
+		if (nl != NULL) {
+			*line = r->buf + r->pos;
+			*len = (size_t)(nl + 1 - *line);
+			r->pos = r->scan = (size_t)(nl + 1 - r->buf);
+			break;
+		}
+		r->scan = r->end;
+		if (r->eof) {
+			if (r->pos == r->end)
+				return 0;
+			*line = r->buf + r->pos;
+			*len = r->end - r->pos;
+			r->pos = r->scan = r->end;
+			break;
+		}
+		long n = fill(r, err);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			r->eof = 1;
+	}
+	r->line_no++;
+	r->consumed += *len;
+	size_t ok = voc_text_utf8_check(*line, *len);
+	if (ok != *len)
+		return voc_error_set(err, VOC_ERR_DATA, r->name, r->line_no,
+		    "invalid UTF-8 (byte 0x%02X in column %zu of the line); "
+		    "if the file was saved by Excel in Japan, try "
+		    "--encoding cp932", (unsigned char)(*line)[ok], ok + 1);
+	return 1;
+}
+
+/* Makes at least n unread bytes available unless the input ends first. */
+static int
+peek(struct voc_reader *r, size_t n, struct voc_error *err)
+{
+	while (r->end - r->pos < n && !r->eof) {
+		long got = fill(r, err);
+
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			r->eof = 1;
+	}
+	return 0;
+}
+
+/* ---- format detection ---- */
+
+static int
+skip_bom(struct voc_reader *r, struct voc_error *err)
+{
+	if (peek(r, 3, err) < 0)
+		return -1;
+	if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF",
+	    3) == 0)
+		r->pos = r->scan = r->pos + 3;
+	return 0;
+}
+
+/* The first non-blank byte of the input, or -1 when there is none. */
+static int
+first_byte(struct voc_reader *r, struct voc_error *err)
+{
+	size_t i = r->pos;
+
+	for (;;) {
+		for (; i < r->end; i++) {
+			unsigned char c = (unsigned char)r->buf[i];
+
+			if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+				return c;
+		}
+		if (r->eof)
+			return -1;
+		size_t off = i - r->pos;
+		if (peek(r, r->end - r->pos + 1, err) < 0)
+			return -2;
+		i = r->pos + off;
+	}
+}
+
+/* Picks ',', tab or ';', whichever the first line has most of outside
+ * quotes; ',' when none appears. */
+static int
+sniff_delim(struct voc_reader *r, struct voc_error *err)
+{
+	static const char cand[] = {',', '\t', ';'};
+	size_t count[3] = {0, 0, 0}, i;
+	int quoted = 0, best = 0;
+
+	for (i = r->pos;; i++) {
+		if (i == r->end) {
+			if (r->eof)
+				break;
+			size_t off = i - r->pos;
+			if (peek(r, r->end - r->pos + 1, err) < 0)
+				return -1;
+			i = r->pos + off;
+			if (i == r->end)
+				break;
+		}
+		char c = r->buf[i];
+		if (c == '"')
+			quoted = !quoted;
+		else if (c == '\n' && !quoted)
+			break;
+		else if (!quoted)
+			for (int k = 0; k < 3; k++)
+				count[k] += c == cand[k];
+	}
+	for (int k = 1; k < 3; k++)
+		if (count[k] > count[best])
+			best = k;
+	return cand[best];
+}
+
+/* ---- CSV ---- */
+
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void
+csv_field_cb(void *s, size_t len, void *data)
+{
+	struct voc_reader *r = data;
+
+	if (grow((void **)&r->arena, &r->acap, r->alen + len + 1, 1) < 0 ||
+	    grow((void **)&r->fields, &r->fcap, r->nf + 1,
+	    sizeof(*r->fields)) < 0) {
+		r->oom = 1;
+		return;
+	}
+	if (len > 0)
+		memcpy(r->arena + r->alen, s, len);
+	r->arena[r->alen + len] = '\0';
+	r->fields[r->nf].off = r->alen;
+	r->fields[r->nf].len = len;
+	r->nf++;
+	r->alen += len + 1;
+}
+
+static void
+csv_row_cb(int c, void *data)
+{
+	struct voc_reader *r = data;
+	size_t first = r->nrows > 0 ? r->rows[r->nrows - 1].first +
+	    r->rows[r->nrows - 1].n : 0;
+
+	(void)c;
+	if (grow((void **)&r->rows, &r->rcap, r->nrows + 1,
+	    sizeof(*r->rows)) < 0) {
+		r->oom = 1;
+		return;
+	}
+	r->rows[r->nrows].first = first;
+	r->rows[r->nrows].n = r->nf - first;
+	r->rows[r->nrows].line = r->row_start;
+	r->nrows++;
+	/* A record ended by a lone CR may be followed by another on the
+	 * same physical line. */
+	r->row_start = r->line_no;
+}
+
+static int
+csv_setup(struct voc_reader *r, struct voc_error *err)
+{
+	if (r->csv_ready)
+		csv_free(&r->csv);
+	if (csv_init(&r->csv, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		return oom(err);
+	csv_set_delim(&r->csv, (unsigned char)r->delim);
+	csv_set_space_func(&r->csv, no_space);
+	r->csv_ready = 1;
+	return 0;
+}
+
+static int
+out_room(struct voc_reader *r, size_t n)
+{
+	if (n <= r->outcap)
+		return 0;
+	size_t cap = r->outcap;
+	if (grow((void **)&r->outf, &cap, n, sizeof(*r->outf)) < 0)
+		return -1;
+	cap = r->outcap;
+	if (grow((void **)&r->outl, &cap, n, sizeof(*r->outl)) < 0)
+		return -1;
+	r->outcap = cap;
+	return 0;
+}
+
+static int
+pop_queued(struct voc_reader *r, struct voc_row *row)
+{
+	struct queued *q = &r->rows[r->rhead++];
+
+	if (out_room(r, q->n) < 0)
+		return -1;
+	for (size_t i = 0; i < q->n; i++) {
+		r->outf[i] = r->arena + r->fields[q->first + i].off;
+		r->outl[i] = r->fields[q->first + i].len;
+	}
+	row->nfields = q->n;
+	row->line = q->line;
+	row->field = r->outf;
+	row->len = r->outl;
+	return 1;
+}
+
+/* Splits a quote-free line in place. */
+static int
+split_line(struct voc_reader *r, char *line, size_t len, struct voc_row *row)
+{
+	size_t n = 0;
+	char *p = line, *e = line + len;
+
+	if (len > 0 && e[-1] == '\n')
+		e--;
+	if (e > line && e[-1] == '\r')
+		e--;
+	*e = '\0';
+	for (;;) {
+		char *d = memchr(p, r->delim, (size_t)(e - p));
+		char *fe = d ? d : e;
+
+		if (n == r->outcap && out_room(r, n + 1) < 0)
+			return -1;
+		r->outf[n] = p;
+		r->outl[n] = (size_t)(fe - p);
+		n++;
+		if (d == NULL)
+			break;
+		*d = '\0';
+		p = d + 1;
+	}
+	row->nfields = n;
+	row->line = r->line_no;
+	row->field = r->outf;
+	row->len = r->outl;
+	return 1;
+}
+
+/*
+ * Splits a one-line record with quoted fields into the arena, as RFC 4180
+ * reads it: a quoted field opens right after a delimiter or the line's
+ * start, "" stands for ", and the closing quote is followed by a delimiter
+ * or the line's end.  Returns 1, or 0 when the line is anything else (a
+ * field that continues on the next line, a stray quote, a lone CR), which
+ * is then libcsv's to read; -1 when out of memory.
+ */
+static int
+split_quoted(struct voc_reader *r, const char *line, size_t len,
+    struct voc_row *row)
+{
+	const char *p = line, *e = line + len;
+	char delim = (char)r->delim;
+
+	if (len > 0 && e[-1] == '\n')
+		e--;
+	if (e > line && e[-1] == '\r')
+		e--;
+	if (memchr(line, '\r', (size_t)(e - line)) != NULL)
+		return 0;
+	r->alen = r->nf = 0;
+	for (;;) {
+		size_t start = r->alen;
+
+		if (grow((void **)&r->arena, &r->acap, r->alen +
+		    (size_t)(e - p) + 1, 1) < 0 || grow((void **)&r->fields,
+		    &r->fcap, r->nf + 1, sizeof(*r->fields)) < 0)
+			return -1;
+		if (p < e && *p == '"') {
+			for (p++;;) {
+				const char *q = memchr(p, '"', (size_t)(e - p));
+
+				if (q == NULL)
+					return 0;
+				memcpy(r->arena + r->alen, p, (size_t)(q - p));
+				r->alen += (size_t)(q - p);
+				p = q + 1;
+				if (p < e && *p == '"') {
+					r->arena[r->alen++] = '"';
+					p++;
+					continue;
+				}
+				break;
+			}
+			if (p < e && *p != delim)
+				return 0;
+		} else {
+			const char *d = memchr(p, delim, (size_t)(e - p));
+			const char *fe = d ? d : e;
+
+			if (memchr(p, '"', (size_t)(fe - p)) != NULL)
+				return 0;
+			memcpy(r->arena + r->alen, p, (size_t)(fe - p));
+			r->alen += (size_t)(fe - p);
+			p = fe;
+		}
+		r->arena[r->alen] = '\0';
+		r->fields[r->nf].off = start;
+		r->fields[r->nf].len = r->alen - start;
+		r->nf++;
+		r->alen++;
+		if (p == e)
+			break;
+		p++;	/* the delimiter */
+	}
+	if (out_room(r, r->nf) < 0)
+		return -1;
+	for (size_t i = 0; i < r->nf; i++) {
+		r->outf[i] = r->arena + r->fields[i].off;
+		r->outl[i] = r->fields[i].len;
+	}
+	row->nfields = r->nf;
+	row->line = r->line_no;
+	row->field = r->outf;
+	row->len = r->outl;
+	r->alen = r->nf = 0;
+	return 1;
+}
+
+static int
+blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != '\r' && s[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* The next CSV record of the open input: 1, 0 at its end, -1. */
+static int
+csv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
+{
+	char *line;
+	size_t len;
+
+	for (;;) {
+		if (r->rhead < r->nrows)
+			return pop_queued(r, row) < 0 ? oom(err) : 1;
+		if (r->csv.pstate == 0) {
+			/* libcsv's state 0 is "no record begun": nothing in
+			 * the arena is still needed. */
+			r->alen = r->nf = r->nrows = r->rhead = 0;
+		}
+		int rc = next_line(r, &line, &len, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			long start = r->row_start;
+			if (csv_fini(&r->csv, csv_field_cb, csv_row_cb, r) != 0)
+				return voc_error_set(err, VOC_ERR_DATA, r->name,
+				    start, "unterminated quoted field: the "
+				    "quote opened in this record is never "
+				    "closed");
+			if (r->oom)
+				return oom(err);
+			if (r->rhead < r->nrows)
+				continue;
+			return 0;
+		}
+		if (r->csv.pstate == 0 && !r->opts.libcsv_only) {
+			if (memchr(line, '"', len) == NULL) {
+				if (blank(line, len))
+					continue;
+				return split_line(r, line, len, row) < 0 ?
+				    oom(err) : 1;
+			}
+			if ((rc = split_quoted(r, line, len, row)) != 0)
+				return rc < 0 ? oom(err) : 1;
+			r->alen = r->nf = 0;
+		}
+		if (r->csv.pstate == 0)
+			r->row_start = r->line_no;
+		if (csv_parse(&r->csv, line, len, csv_field_cb, csv_row_cb,
+		    r) != len)
+			return voc_error_set(err, VOC_ERR_DATA, r->name,
+			    r->line_no, "CSV parse error: %s",
+			    csv_strerror(csv_error(&r->csv)));
+		if (r->oom)
+			return oom(err);
+	}
+}
+
+/* ---- JSON Lines ---- */
+
+static int
+arena_field(struct voc_reader *r, size_t col, const char *s, size_t len)
+{
+	(void)col;
+	if (grow((void **)&r->arena, &r->acap, r->alen + len + 1, 1) < 0)
+		return -1;
+	memcpy(r->arena + r->alen, s, len);
+	r->arena[r->alen + len] = '\0';
+	r->alen += len + 1;
+	return 0;
+}
+
+static int
+json_scalar_text(json_t *v, char *tmp, size_t size, const char **s,
+    size_t *len, char **dumped)
+{
+	*dumped = NULL;
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		*s = json_string_value(v);
+		*len = json_string_length(v);
+		return 0;
+	case JSON_INTEGER:
+		*len = (size_t)snprintf(tmp, size, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+		break;
+	case JSON_REAL:
+		*len = (size_t)snprintf(tmp, size, "%.15g", json_real_value(v));
+		break;
+	case JSON_TRUE:
+		*len = (size_t)snprintf(tmp, size, "true");
+		break;
+	case JSON_FALSE:
+		*len = (size_t)snprintf(tmp, size, "false");
+		break;
+	case JSON_NULL:
+		*len = 0;
+		tmp[0] = '\0';
+		break;
+	default:
+		if ((*dumped = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY))
+		    == NULL)
+			return -1;
+		*s = *dumped;
+		*len = strlen(*dumped);
+		return 0;
+	}
+	*s = tmp;
+	return 0;
+}
+
+/* Calls fn(name, value) for each leaf of obj, names joined with '.'. */
+static int
+flatten(json_t *obj, char **name, size_t *ncap, size_t nlen,
+    int (*fn)(struct voc_reader *, const char *, json_t *),
+    struct voc_reader *r)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v) {
+		size_t klen = strlen(key), need = nlen + klen + 2;
+
+		if (grow((void **)name, ncap, need, 1) < 0)
+			return -1;
+		if (nlen > 0)
+			(*name)[nlen] = '.';
+		memcpy(*name + nlen + (nlen > 0), key, klen + 1);
+		if (json_is_object(v) && json_object_size(v) > 0) {
+			if (flatten(v, name, ncap, nlen + (nlen > 0) + klen,
+			    fn, r) < 0)
+				return -1;
+		} else if (fn(r, *name, v) < 0)
+			return -1;
+		(*name)[nlen] = '\0';
+	}
+	return 0;
+}
+
+static int
+add_colname(struct voc_reader *r, const char *name, json_t *v)
+{
+	size_t cap = r->ncols;
+	char *dup;
+
+	(void)v;
+	if (grow((void **)&r->colnames, &cap, r->ncols + 1,
+	    sizeof(*r->colnames)) < 0 || (dup = strdup(name)) == NULL)
+		return -1;
+	r->colnames[r->ncols++] = dup;
+	return 0;
+}
+
+static int
+set_jfield(struct voc_reader *r, const char *name, json_t *v)
+{
+	char tmp[64], *dumped;
+	const char *s;
+	size_t len, col;
+
+	for (col = 0; col < r->ncols; col++)
+		if (strcmp(r->colnames[col], name) == 0)
+			break;
+	if (col == r->ncols)
+		return 0;	/* a key the first record did not have */
+	if (json_scalar_text(v, tmp, sizeof(tmp), &s, &len, &dumped) < 0)
+		return -1;
+	r->fields[col].off = r->alen;
+	r->fields[col].len = len;
+	int rc = arena_field(r, col, s, len);
+	free(dumped);
+	return rc;
+}
+
+static int
+json_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* The next JSON Lines record: 1, 0 at the end, -1.  With names set, the
+ * record's keys also become the header. */
+static int
+json_record(struct voc_reader *r, struct voc_row *row, int names,
+    struct voc_error *err)
+{
+	char *line, *name = NULL;
+	size_t len, ncap = 0;
+	json_error_t jerr;
+	json_t *obj;
+	int rc;
+
+	do {
+		if ((rc = next_line(r, &line, &len, err)) <= 0)
+			return rc;
+	} while (json_blank(line, len));
+	row->line = r->line_no;
+	row->error = NULL;
+	obj = json_loadb(line, len, 0, &jerr);
+	if (obj == NULL || !json_is_object(obj)) {
+		if (names) {
+			json_decref(obj);
+			return voc_error_set(err, VOC_ERR_DATA, r->name,
+			    r->line_no, "the first JSON Lines record is not "
+			    "an object%s%s", obj ? "" : ": ",
+			    obj ? "" : jerr.text);
+		}
+		snprintf(r->errbuf, sizeof(r->errbuf), "%s%s",
+		    obj ? "not a JSON object" : "invalid JSON: ",
+		    obj ? "" : jerr.text);
+		json_decref(obj);
+		row->error = r->errbuf;
+		row->nfields = 0;
+		return 1;
+	}
+	rc = names ? flatten(obj, &name, &ncap, 0, add_colname, r) : 0;
+	if (rc >= 0) {
+		r->alen = 0;
+		if (grow((void **)&r->fields, &r->fcap, r->ncols,
+		    sizeof(*r->fields)) < 0 || out_room(r, r->ncols) < 0)
+			rc = -1;
+		else {
+			if (arena_field(r, 0, "", 0) < 0)
+				rc = -1;
+			for (size_t i = 0; i < r->ncols; i++)
+				r->fields[i].off = r->fields[i].len = 0;
+			if (rc >= 0)
+				rc = flatten(obj, &name, &ncap, 0, set_jfield,
+				    r);
+			for (size_t i = 0; rc >= 0 && i < r->ncols; i++) {
+				r->outf[i] = r->arena + r->fields[i].off;
+				r->outl[i] = r->fields[i].len;
+			}
+			row->nfields = r->ncols;
+			row->field = r->outf;
+			row->len = r->outl;
+		}
+	}
+	free(name);
+	json_decref(obj);
+	return rc < 0 ? oom(err) : 1;
+}
+
+/* ---- records, headers, inputs ---- */
+
+static int
+record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
+{
+	row->error = NULL;
+	if (r->fmt == VOC_FMT_JSONL)
+		return json_record(r, row, 0, err);
+	return csv_record(r, row, err);
+}
+
+static int
+set_numbered_names(struct voc_reader *r, size_t n)
+{
+	if ((r->colnames = calloc(n ? n : 1, sizeof(*r->colnames))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char tmp[32];
+
+		snprintf(tmp, sizeof(tmp), "%zu", i + 1);
+		if ((r->colnames[i] = strdup(tmp)) == NULL)
+			return -1;
+		r->ncols = i + 1;
+	}
+	return 0;
+}
+
+/*
+ * Reads the header of the open input (and for the first input decides the
+ * format and the column names), then drops --skip-rows records.
+ */
+static int
+start_input(struct voc_reader *r, struct voc_error *err)
+{
+	struct voc_row row;
+	int rc, first = r->colnames == NULL;
+
+	if (skip_bom(r, err) < 0)
+		return -1;
+	if (first) {
+		int c = first_byte(r, err);
+
+		if (c == -2)
+			return -1;
+		if (c == -1)
+			return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+			    "empty input: no header row");
+		if (r->fmt == VOC_FMT_AUTO)
+			r->fmt = c == '{' ? VOC_FMT_JSONL : VOC_FMT_CSV;
+		if (r->fmt == VOC_FMT_TSV && r->delim == 0)
+			r->delim = '\t';
+		if (r->fmt != VOC_FMT_JSONL && r->delim == 0 &&
+		    (r->delim = sniff_delim(r, err)) < 0)
+			return -1;
+	}
+	if (r->fmt != VOC_FMT_JSONL && csv_setup(r, err) < 0)
+		return -1;
+	if (r->fmt == VOC_FMT_JSONL) {
+		if (first) {
+			if ((rc = json_record(r, &row, 1, err)) < 0)
+				return -1;
+			r->have_pending = 1;
+			r->pending_n = row.nfields;
+			r->pending_line = row.line;
+		}
+		/* Later JSON Lines inputs carry no header: their first record
+		 * is data. */
+		return 0;
+	}
+	if ((rc = csv_record(r, &row, err)) < 0)
+		return -1;
+	if (rc == 0) {
+		if (first)
+			return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+			    "empty input: no header row");
+		return 0;
+	}
+	if (r->opts.no_header) {
+		if (first && set_numbered_names(r, row.nfields) < 0)
+			return oom(err);
+		r->have_pending = 1;
+		r->pending_n = row.nfields;
+		r->pending_line = row.line;
+		return 0;
+	}
+	if (first) {
+		if ((r->colnames = calloc(row.nfields, sizeof(char *))) == NULL)
+			return oom(err);
+		for (size_t i = 0; i < row.nfields; i++) {
+			if ((r->colnames[i] = strdup(row.field[i])) == NULL)
+				return oom(err);
+			r->ncols = i + 1;
+		}
+	} else {
+		size_t i = 0;
+
+		while (i < row.nfields && i < r->ncols &&
+		    strcmp(row.field[i], r->colnames[i]) == 0)
+			i++;
+		if (i < row.nfields || i < r->ncols)
+			return voc_error_set(err, VOC_ERR_DATA, r->name,
+			    row.line, "header differs from the first input's "
+			    "(%s \"%s\", expected \"%s\")",
+			    i < row.nfields ? "column" : "missing column",
+			    i < row.nfields ? row.field[i] : "",
+			    i < r->ncols ? r->colnames[i] : "(none)");
+	}
+	for (long k = 0; k < r->opts.skip_rows; k++)
+		if ((rc = csv_record(r, &row, err)) <= 0)
+			return rc;
+	return 0;
+}
+
+struct voc_reader *
+voc_reader_open(const char *const *paths, size_t npaths,
+    const struct voc_reader_opts *opts, struct voc_error *err)
+{
+	static const char *const stdin_only[] = {"-"};
+	struct voc_reader *r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		oom(err);
+		return NULL;
+	}
+	r->opts = *opts;
+	r->fmt = opts->format;
+	r->delim = opts->delim;
+	r->cd = (iconv_t)-1;
+	if (npaths == 0) {
+		paths = stdin_only;
+		npaths = 1;
+	}
+	if ((r->paths = calloc(npaths, sizeof(char *))) == NULL)
+		goto nomem;
+	for (size_t i = 0; i < npaths; i++)
+		if ((r->paths[r->npaths++] = strdup(paths[i])) == NULL)
+			goto nomem;
+	if (!is_utf8_name(opts->encoding)) {
+		r->cd = iconv_open("UTF-8", iconv_name(opts->encoding));
+		if (r->cd == (iconv_t)-1) {
+			voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "unknown encoding \"%s\" (try cp932)",
+			    opts->encoding);
+			goto fail;
+		}
+		if ((r->raw = malloc(READ_CHUNK)) == NULL)
+			goto nomem;
+	}
+	if (open_input(r, err) < 0 || start_input(r, err) < 0)
+		goto fail;
+	return r;
+nomem:
+	oom(err);
+fail:
+	voc_reader_close(r);
+	return NULL;
+}
+
+int
+voc_reader_next(struct voc_reader *r, struct voc_row *row,
+    struct voc_error *err)
+{
+	int rc;
+
+	for (;;) {
+		row->file = r->name;
+		if (r->have_pending) {
+			r->have_pending = 0;
+			row->nfields = r->pending_n;
+			row->line = r->pending_line;
+			row->error = NULL;
+			break;
+		}
+		if ((rc = record(r, row, err)) < 0)
+			return -1;
+		if (rc == 1)
+			break;
+		close_input(r);
+		if (r->cur + 1 >= r->npaths)
+			return 0;
+		r->cur++;
+		if (open_input(r, err) < 0 || start_input(r, err) < 0)
+			return -1;
+	}
+	row->field = r->outf;
+	row->len = r->outl;
+	if (row->error == NULL && row->nfields != r->ncols) {
+		snprintf(r->errbuf, sizeof(r->errbuf),
+		    "ragged row: %zu field%s, the header has %zu",
+		    row->nfields, row->nfields == 1 ? "" : "s", r->ncols);
+		row->error = r->errbuf;
+	}
+	return 1;
+}
+
+size_t
+voc_reader_ncols(const struct voc_reader *r)
+{
+	return r->ncols;
+}
+
+const char *
+voc_reader_colname(const struct voc_reader *r, size_t i)
+{
+	return i < r->ncols ? r->colnames[i] : NULL;
+}
+
+enum voc_format
+voc_reader_format(const struct voc_reader *r)
+{
+	return r->fmt;
+}
+
+int
+voc_reader_delim(const struct voc_reader *r)
+{
+	return r->delim;
+}
+
+unsigned long long
+voc_reader_bytes(const struct voc_reader *r)
+{
+	return r->consumed;
+}
+
+void
+voc_reader_close(struct voc_reader *r)
+{
+	if (r == NULL)
+		return;
+	close_input(r);
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	if (r->csv_ready)
+		csv_free(&r->csv);
+	for (size_t i = 0; i < r->npaths; i++)
+		free(r->paths[i]);
+	for (size_t i = 0; i < r->ncols; i++)
+		free(r->colnames[i]);
+	free(r->colnames);
+	free(r->paths);
+	free(r->raw);
+	free(r->buf);
+	free(r->arena);
+	free(r->fields);
+	free(r->rows);
+	free(r->outf);
+	free(r->outl);
+	free(r);
+}

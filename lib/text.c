@@ -1,0 +1,147 @@
+/*
+ * UTF-8 validation and display width.  Validation runs on every input
+ * line, so it first skips ASCII eight bytes at a time; the multibyte path
+ * follows the well-formed byte sequences table of Unicode 15, section 3.9
+ * (Table 3-7).  Widths use the East Asian Width property's W and F
+ * ranges, which is what terminals draw two columns wide; the table below
+ * keeps only the blocks survey text uses, and counts other characters 1.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "voc/text.h"
+
+size_t
+voc_text_utf8_check(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		if (len - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n;
+		unsigned char lo = 0x80, hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF)
+			n = 2;
+		else if (c >= 0xE0 && c <= 0xEF) {
+			n = 3;
+			if (c == 0xE0)
+				lo = 0xA0;
+			else if (c == 0xED)
+				hi = 0x9F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 4;
+			if (c == 0xF0)
+				lo = 0x90;
+			else if (c == 0xF4)
+				hi = 0x8F;
+		} else
+			return i;
+		if (len - i < n)
+			return i;
+		if (s[i + 1] < lo || s[i + 1] > hi)
+			return i;
+		for (size_t k = 2; k < n; k++)
+			if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+				return i;
+		i += n;
+	}
+	return len;
+}
+
+static int
+wide(uint32_t cp)
+{
+	static const uint32_t ranges[][2] = {
+		{0x1100, 0x115F}, {0x2E80, 0x303E}, {0x3041, 0x33FF},
+		{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xA000, 0xA4CF},
+		{0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE30, 0xFE4F},
+		{0xFF00, 0xFF60}, {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F},
+		{0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
+	};
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (cp >= ranges[i][0] && cp <= ranges[i][1])
+			return 1;
+	return 0;
+}
+
+static int
+combining(uint32_t cp)
+{
+	return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x3099 && cp <= 0x309A)
+	    || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200B || cp == 0x200D;
+}
+
+size_t
+voc_text_width(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t w = 0, i = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		unsigned char c = s[i];
+		size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+
+		if (n > len - i)
+			n = len - i;
+		cp = n == 1 ? c : c & (0xFF >> (n + 1));
+		for (size_t k = 1; k < n; k++)
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		i += n;
+		if (combining(cp))
+			continue;
+		w += wide(cp) ? 2 : 1;
+	}
+	return w;
+}
+
+void
+voc_text_trim(const char **s, size_t *len)
+{
+	const char *p = *s;
+	size_t n = *len;
+
+	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+		p++;
+		n--;
+	}
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+	    p[n - 1] == '\r' || p[n - 1] == '\n'))
+		n--;
+	*s = p;
+	*len = n;
+}
+
+int
+voc_text_ieq(const char *a, const char *b, size_t blen)
+{
+	size_t i;
+
+	for (i = 0; i < blen; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if (x == '\0')
+			return 0;
+		if (x >= 'A' && x <= 'Z')
+			x += 32;
+		if (y >= 'A' && y <= 'Z')
+			y += 32;
+		if (x != y)
+			return 0;
+	}
+	return a[i] == '\0';
+}
