@@ -1,0 +1,106 @@
+# vockit: plain GNU make.  `make demo` and `make check` install the Debian
+# build packages first when they are missing (as root), or say the exact
+# apt-get line to run.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BUILD ?= build
+
+CC ?= cc
+CFLAGS ?= -O2
+CFLAGS += -std=c11 -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L \
+	-D_DEFAULT_SOURCE -Iinclude
+PKGS = gsl jansson zlib
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBCSV_LIBS ?= -lcsv
+LDLIBS = $(LIBCSV_LIBS) $(PKG_LIBS) -lm
+
+DEBS = build-essential pkg-config libcsv-dev libgsl-dev libjansson-dev \
+	zlib1g-dev tzdata
+# The peers bench/run compares against.
+BENCH_DEBS = datamash miller mawk gawk
+
+PROGS = nps-score
+LIB_SRC = $(wildcard lib/*.c)
+LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HEADERS = $(wildcard include/voc/*.h)
+
+.PHONY: all check demo deps deps-bench install uninstall clean asan ubsan \
+	bench build-check
+
+all: $(PROGS:%=$(BUILD)/%)
+
+$(BUILD)/lib/%.o: lib/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/libvoc.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/%: cmd/%.c $(BUILD)/libvoc.a $(HEADERS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libvoc.a $(LDFLAGS) \
+		$(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libvoc.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit $< $(BUILD)/libvoc.a \
+		$(LDFLAGS) $(LDLIBS) -o $@
+
+$(BUILD)/gen: bench/gen.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< -o $@
+
+# Installs the Debian packages the build needs, when any is missing.
+deps:
+	@sh tests/deps.sh $(DEBS)
+
+deps-bench:
+	@sh tests/deps.sh $(BENCH_DEBS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/nps-score -s NPS -g 年代 -o table \
+		testdata/fukui_sample.csv
+
+# The test run proper, once the packages are there.
+build-check: all $(UNIT_BIN)
+	@sh tests/run.sh $(BUILD)
+
+check: deps
+	@$(MAKE) --no-print-directory build-check
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+		CFLAGS="-O1 -g -fsanitize=address -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address" build-check
+
+ubsan:
+	@$(MAKE) --no-print-directory BUILD=build-ubsan \
+		CFLAGS="-O1 -g -fsanitize=undefined -fno-sanitize-recover" \
+		LDFLAGS="-fsanitize=undefined" build-check
+
+bench: deps deps-bench
+	@$(MAKE) --no-print-directory all $(BUILD)/gen
+	sh bench/run.sh $(BUILD)
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7
+	for p in $(PROGS); do \
+		install -m 755 $(BUILD)/$$p $(DESTDIR)$(BINDIR)/$$p; \
+		install -m 644 man/$$p.1 $(DESTDIR)$(MANDIR)/man1/$$p.1; \
+	done
+	install -m 644 man/vockit.7 $(DESTDIR)$(MANDIR)/man7/vockit.7
+
+uninstall:
+	for p in $(PROGS); do \
+		rm -f $(DESTDIR)$(BINDIR)/$$p $(DESTDIR)$(MANDIR)/man1/$$p.1; \
+	done
+	rm -f $(DESTDIR)$(MANDIR)/man7/vockit.7
+
+clean:
+	rm -rf build build-asan build-ubsan

@@ -1,0 +1,444 @@
+/*
+ * nps-score: Net Promoter Score per group and period, with its standard
+ * error, a confidence interval and optional period-on-period or
+ * group-against-the-rest comparisons.  Options and plumbing only: reading,
+ * grouping, statistics and output are the library's.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "voc/cli.h"
+#include "voc/group.h"
+#include "voc/input.h"
+#include "voc/stats.h"
+#include "voc/text.h"
+#include "voc/writer.h"
+
+#define PROG "nps-score"
+
+enum compare {
+	COMPARE_NONE = 0,
+	COMPARE_PREVIOUS,
+	COMPARE_OVERALL
+};
+
+enum {
+	OPT_CI = VOC_OPT_PROG,
+	OPT_COMPARE,
+	OPT_CONF,
+	OPT_MIN_N,
+	OPT_PROPORTIONS,
+	OPT_RESAMPLES,
+	OPT_SEED
+};
+
+struct opts {
+	struct voc_common c;
+	const char *score;
+	enum voc_ci ci;
+	double conf;
+	enum compare compare;
+	long long min_n;
+	int proportions;
+	long long resamples;
+	long long seed;
+};
+
+struct acc {
+	struct voc_nps nps;
+	long long nonresp;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: %s -s COL [-g COLS] [-t COL [--by PERIOD]] "
+	    "[-w COL] [--ci METHOD]\n"
+	    "                 [--compare previous|overall] [--min-n N] "
+	    "[OPTIONS] [FILE ...]\n", PROG);
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	printf("\nNet Promoter Score of the 0-10 answers in column COL.\n\n"
+	    "  -s, --score COL          the 0-10 \"how likely to recommend\" "
+	    "column\n"
+	    "  --ci METHOD              adjusted-wald (default), wald or "
+	    "bootstrap\n"
+	    "  --conf LEVEL             confidence level (default 0.95)\n"
+	    "  --resamples N, --seed S  bootstrap draws (default 2000) and "
+	    "seed (default 1)\n"
+	    "  --compare previous       each period against the previous one "
+	    "(needs --by)\n"
+	    "  --compare overall        each group against all other "
+	    "answers\n"
+	    "  --min-n N                leave the score empty for groups of "
+	    "fewer answers\n"
+	    "  --proportions            shares 0..1 and NPS -1..1 instead of "
+	    "percentages\n\n%s\nSee nps-score(1) and vockit(7).\n",
+	    voc_cli_help);
+}
+
+static int
+die_usage(const struct voc_error *err)
+{
+	voc_error_print(PROG, err, stderr);
+	fprintf(stderr, "Try '%s --help'.\n", PROG);
+	return 2;
+}
+
+/*
+ * Reads a 0-10 answer: "9", "9.0" as spreadsheets write it, or a label
+ * that starts with the number ("10 - Extremely likely").  Returns the
+ * score, -1 for a blank answer, -2 for anything else.
+ */
+static int
+parse_score(const char *s, size_t len)
+{
+	size_t i = 0;
+	int v = 0;
+
+	voc_text_trim(&s, &len);
+	if (len == 0)
+		return -1;
+	while (i < len && i < 3 && s[i] >= '0' && s[i] <= '9')
+		v = v * 10 + (s[i++] - '0');
+	if (i == 0 || i == 3 || v > 10)
+		return -2;
+	if (i < len && s[i] == '.') {
+		size_t j = i + 1;
+
+		while (j < len && s[j] == '0')
+			j++;
+		if (j == i + 1 || (j < len && s[j] >= '1' && s[j] <= '9'))
+			return -2;
+		i = j;
+	}
+	if (i == len)
+		return v;
+	/* A label: the number must be followed by a separator, not more of
+	 * a number or a unit glued to it. */
+	return s[i] == ' ' || s[i] == '-' || s[i] == '(' || s[i] == ':' ||
+	    s[i] == '\t' ? v : -2;
+}
+
+static int
+parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option own[] = {
+		{"ci", required_argument, NULL, OPT_CI},
+		{"compare", required_argument, NULL, OPT_COMPARE},
+		{"conf", required_argument, NULL, OPT_CONF},
+		{"min-n", required_argument, NULL, OPT_MIN_N},
+		{"proportions", no_argument, NULL, OPT_PROPORTIONS},
+		{"resamples", required_argument, NULL, OPT_RESAMPLES},
+		{"score", required_argument, NULL, 's'},
+		{"seed", required_argument, NULL, OPT_SEED},
+		{NULL, 0, NULL, 0}
+	};
+	struct option *longopts = voc_cli_merge(own);
+	struct voc_error err;
+	int ch, rc = 0;
+
+	if (longopts == NULL) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		exit(1);
+	}
+	voc_cli_defaults(&o->c);
+	o->conf = 0.95;
+	o->resamples = 2000;
+	o->seed = 1;
+	voc_error_clear(&err);
+	while (rc == 0 && (ch = getopt_long(argc, argv, VOC_CLI_SHORT "s:",
+	    longopts, NULL)) != -1) {
+		int r = voc_cli_option(&o->c, ch, optarg, &err);
+
+		if (r < 0) {
+			rc = -1;
+			break;
+		}
+		if (r == 1)
+			continue;
+		switch (ch) {
+		case 'h':
+			help();
+			exit(0);
+		case VOC_OPT_VERSION:
+			printf("%s (vockit) %s\n", PROG, VOC_VERSION);
+			exit(0);
+		case 's':
+			o->score = optarg;
+			break;
+		case OPT_CI:
+			if (strcmp(optarg, "adjusted-wald") == 0)
+				o->ci = VOC_CI_ADJUSTED_WALD;
+			else if (strcmp(optarg, "wald") == 0)
+				o->ci = VOC_CI_WALD;
+			else if (strcmp(optarg, "bootstrap") == 0)
+				o->ci = VOC_CI_BOOTSTRAP;
+			else
+				rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
+				    "--ci must be adjusted-wald, wald or "
+				    "bootstrap, not \"%s\"", optarg);
+			break;
+		case OPT_COMPARE:
+			if (strcmp(optarg, "previous") == 0)
+				o->compare = COMPARE_PREVIOUS;
+			else if (strcmp(optarg, "overall") == 0)
+				o->compare = COMPARE_OVERALL;
+			else
+				rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
+				    "--compare must be previous or overall, "
+				    "not \"%s\"", optarg);
+			break;
+		case OPT_CONF:
+			rc = voc_cli_real(optarg, 0, 1, "--conf", &o->conf,
+			    &err);
+			break;
+		case OPT_MIN_N:
+			rc = voc_cli_integer(optarg, 0, 1000000000, "--min-n",
+			    &o->min_n, &err);
+			break;
+		case OPT_PROPORTIONS:
+			o->proportions = 1;
+			break;
+		case OPT_RESAMPLES:
+			rc = voc_cli_integer(optarg, 100, 10000000,
+			    "--resamples", &o->resamples, &err);
+			break;
+		case OPT_SEED:
+			rc = voc_cli_integer(optarg, 0, 4294967295LL, "--seed",
+			    &o->seed, &err);
+			break;
+		default:
+			free(longopts);
+			usage(stderr);
+			exit(2);
+		}
+	}
+	free(longopts);
+	if (rc == 0 && o->score == NULL)
+		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
+		    "the score column is required: add -s COL");
+	if (rc == 0 && o->compare == COMPARE_PREVIOUS &&
+	    o->c.by == VOC_BY_NONE)
+		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
+		    "--compare previous needs periods: add -t COL --by PERIOD");
+	if (rc == 0 && o->compare == COMPARE_OVERALL && o->c.group_by == NULL)
+		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
+		    "--compare overall needs groups: add -g COLS");
+	if (rc == 0 && o->ci == VOC_CI_BOOTSTRAP && o->c.weight_col != NULL)
+		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
+		    "--ci bootstrap is for unweighted data; with -w use "
+		    "adjusted-wald or wald");
+	if (rc == 0)
+		rc = voc_cli_finish(&o->c, &err);
+	if (rc != 0)
+		exit(die_usage(&err));
+	return 0;
+}
+
+/* The statistics of one accumulator, or NULL fields below --min-n. */
+static int
+result(const struct opts *o, const struct acc *a, struct voc_nps_result *r)
+{
+	if (voc_nps_result(&a->nps, o->ci, o->conf, (long)o->resamples,
+	    (unsigned long)o->seed, r) < 0)
+		return -1;
+	if (r->n < o->min_n) {
+		r->share[0] = r->share[1] = r->share[2] = NAN;
+		r->nps = r->se = r->lo = r->hi = NAN;
+	}
+	return 0;
+}
+
+static int
+write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
+    struct voc_error *err)
+{
+	static const char *const base[] = {"n", "promoters", "passives",
+	    "detractors", "pct_promoters", "pct_passives", "pct_detractors",
+	    "nps", "se", "ci_low", "ci_high", "no_response"};
+	static const char *const cmp[] = {"change", "change_ci_low",
+	    "change_ci_high", "p_value"};
+	const char *names[64];
+	size_t n = 0, nkeys = voc_input_nkeys(in);
+	double scale = o->proportions ? 1 : 100;
+	struct voc_group *totals = NULL;
+	struct voc_writer *w;
+	char *buf = NULL;
+
+	for (size_t i = 0; i < nkeys && n < 40; i++)
+		names[n++] = voc_input_key_name(in, i);
+	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		names[n++] = base[i];
+	if (o->c.weight_col)
+		names[n++] = "n_eff";
+	if (o->compare != COMPARE_NONE)
+		for (size_t i = 0; i < 4; i++)
+			names[n++] = cmp[i];
+
+	voc_group_sort(g, voc_input_key_cmp);
+	if (o->compare == COMPARE_OVERALL) {
+		/* The whole of each period, to take each group out of. */
+		if ((totals = voc_group_new(sizeof(struct acc))) == NULL)
+			goto nomem;
+		for (size_t i = 0; i < voc_group_count(g); i++) {
+			const struct voc_group_entry *e = voc_group_entry(g, i);
+			if ((buf = realloc(buf, e->keylen + 4 * nkeys + 16)) ==
+			    NULL)
+				goto nomem;
+			size_t kl = voc_input_key_rekey(in, e->key, e->keylen,
+			    0, voc_input_key_period(e->key, e->keylen), buf);
+			struct acc *t = voc_group_get(totals, buf, kl);
+
+			if (t == NULL)
+				goto nomem;
+			voc_nps_merge(&t->nps, &((struct acc *)e->acc)->nps);
+		}
+	}
+	if ((w = voc_writer_open(stdout, o->c.out, o->c.precision, names, n))
+	    == NULL)
+		goto nomem;
+	for (size_t i = 0; i < voc_group_count(g); i++) {
+		const struct voc_group_entry *e = voc_group_entry(g, i);
+		const struct acc *a = e->acc;
+		struct voc_nps_result r, rb;
+		struct acc other;
+		const struct acc *base_acc = NULL;
+
+		if (result(o, a, &r) < 0)
+			goto nomem;
+		voc_input_key_write(in, w, e->key, e->keylen);
+		voc_writer_int(w, r.n);
+		voc_writer_int(w, a->nps.n[VOC_NPS_PROMOTER]);
+		voc_writer_int(w, a->nps.n[VOC_NPS_PASSIVE]);
+		voc_writer_int(w, a->nps.n[VOC_NPS_DETRACTOR]);
+		voc_writer_num(w, scale * r.share[VOC_NPS_PROMOTER]);
+		voc_writer_num(w, scale * r.share[VOC_NPS_PASSIVE]);
+		voc_writer_num(w, scale * r.share[VOC_NPS_DETRACTOR]);
+		voc_writer_num(w, scale * r.nps);
+		voc_writer_num(w, scale * r.se);
+		voc_writer_num(w, scale * r.lo);
+		voc_writer_num(w, scale * r.hi);
+		voc_writer_int(w, a->nonresp);
+		if (o->c.weight_col)
+			voc_writer_num(w, r.n_eff);
+		if (o->compare == COMPARE_NONE)
+			continue;
+		if ((buf = realloc(buf, e->keylen + 4 * nkeys + 16)) == NULL)
+			goto nomem;
+		if (o->compare == COMPARE_PREVIOUS) {
+			int64_t p = voc_input_key_period(e->key, e->keylen);
+			size_t kl = voc_input_key_rekey(in, e->key, e->keylen,
+			    1, p - 1, buf);
+
+			base_acc = voc_group_find(g, buf, kl);
+		} else {
+			size_t kl = voc_input_key_rekey(in, e->key, e->keylen,
+			    0, voc_input_key_period(e->key, e->keylen), buf);
+			const struct acc *t = voc_group_find(totals, buf, kl);
+
+			memset(&other, 0, sizeof(other));
+			voc_nps_less(&other.nps, &t->nps, &a->nps);
+			base_acc = &other;
+		}
+		double lo = NAN, hi = NAN, p = NAN, d = NAN;
+		if (base_acc != NULL) {
+			if (result(o, base_acc, &rb) < 0)
+				goto nomem;
+			voc_stats_diff(rb.nps, rb.se, r.nps, r.se, o->conf, &lo,
+			    &hi, &p);
+			d = r.nps - rb.nps;
+		}
+		voc_writer_num(w, scale * d);
+		voc_writer_num(w, scale * lo);
+		voc_writer_num(w, scale * hi);
+		voc_writer_num(w, p);
+	}
+	free(buf);
+	voc_group_free(totals);
+	return voc_writer_close(w, 0, err);
+nomem:
+	free(buf);
+	voc_group_free(totals);
+	return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct voc_error err;
+	struct voc_input *in;
+	struct voc_group *g;
+	struct voc_record rec;
+	size_t score_col;
+	int rc, status = 0;
+
+	memset(&o, 0, sizeof(o));
+	voc_stats_init();
+	parse_args(argc, argv, &o);
+	voc_error_clear(&err);
+	if ((in = voc_input_open(&o.c, PROG, argv + optind, argc - optind,
+	    &err)) == NULL || voc_input_column(in, o.score, &score_col,
+	    &err) < 0) {
+		voc_input_close(in);
+		if (err.kind == VOC_ERR_USAGE)
+			return die_usage(&err);
+		voc_error_print(PROG, &err, stderr);
+		return 1;
+	}
+	if ((g = voc_group_new(sizeof(struct acc))) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		return 1;
+	}
+	/* Without -g or --by there is one group: create it up front so an
+	 * input with no rows still reports n = 0. */
+	if (voc_input_nkeys(in) == 0 && voc_group_get(g, "", 0) == NULL)
+		rc = voc_error_set(&err, VOC_ERR_DATA, NULL, 0, "out of memory");
+	while ((rc = voc_input_next(in, &rec, &err)) == 1) {
+		const struct voc_row *row = rec.row;
+		int s = parse_score(row->field[score_col], row->len[score_col]);
+		struct acc *a;
+
+		if (s == -2) {
+			if (voc_input_skip(in, row, &err, "column \"%s\": "
+			    "\"%s\" is not a score 0-10",
+			    voc_input_colname(in, score_col),
+			    row->field[score_col]) < 0) {
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		if ((a = voc_group_get(g, rec.key, rec.keylen)) == NULL) {
+			rc = voc_error_set(&err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+			break;
+		}
+		if (s == -1) {
+			voc_input_nonresponse(in);
+			a->nonresp++;
+		} else
+			voc_nps_add(&a->nps, voc_nps_classify(s), rec.weight);
+	}
+	if (rc < 0) {
+		voc_error_print(PROG, &err, stderr);
+		status = 1;
+	} else {
+		if (write_table(&o, in, g, &err) < 0) {
+			voc_error_print(PROG, &err, stderr);
+			status = 1;
+		}
+		voc_input_report(in, stderr);
+	}
+	voc_group_free(g);
+	voc_input_close(in);
+	return status;
+}

@@ -1,0 +1,90 @@
+/*
+ * The options every program shares (CONVENTIONS.md), parsed in one place.
+ * A program lists its own options, lets voc_cli_merge() add the shared
+ * ones, and hands each option getopt_long() returns to voc_cli_option()
+ * before looking at it itself.
+ */
+#ifndef VOC_CLI_H
+#define VOC_CLI_H
+
+#include <getopt.h>
+
+#include "voc/error.h"
+#include "voc/period.h"
+#include "voc/reader.h"
+#include "voc/timeparse.h"
+#include "voc/writer.h"
+
+struct voc_common {
+	struct voc_reader_opts rd;
+	const char *group_by;		/* -g */
+	const char *time_col;		/* -t */
+	const char *weight_col;		/* -w */
+	enum voc_period by;
+	const char *since, *until;
+	const char *tz, *input_tz;
+	enum voc_date_order order;
+	int out_set;
+	enum voc_outfmt out;
+	int precision;
+	int strict;
+};
+
+/* Long-only option codes; a program's own start at VOC_OPT_PROG. */
+enum {
+	VOC_OPT_BY = 256,
+	VOC_OPT_CSV,
+	VOC_OPT_DATE_ORDER,
+	VOC_OPT_ENCODING,
+	VOC_OPT_INPUT_TZ,
+	VOC_OPT_JSONL,
+	VOC_OPT_NO_HEADER,
+	VOC_OPT_PRECISION,
+	VOC_OPT_SINCE,
+	VOC_OPT_SKIP_ROWS,
+	VOC_OPT_STRICT,
+	VOC_OPT_TSV,
+	VOC_OPT_TZ,
+	VOC_OPT_UNTIL,
+	VOC_OPT_VERSION,
+	VOC_OPT_PROG = 512
+};
+
+/* The shared short options, for getopt_long's optstring. */
+#define VOC_CLI_SHORT "d:g:ho:t:w:"
+
+#define VOC_VERSION "0.1.0"
+
+/* Fills c with the defaults. */
+void voc_cli_defaults(struct voc_common *c);
+
+/*
+ * A new array of the program's options (own, terminated by a zeroed
+ * entry) followed by the shared ones; NULL when out of memory.
+ */
+struct option *voc_cli_merge(const struct option *own);
+
+/*
+ * Takes option opt with argument arg if it is a shared one.  Returns 1
+ * when it was, 0 when it is the program's (including -h and --version,
+ * whose text is the program's), -1 with a usage error for a bad value.
+ */
+int voc_cli_option(struct voc_common *c, int opt, const char *arg,
+    struct voc_error *err);
+
+/* Checks the options together (--by needs --time, ...) and settles the
+ * output format (a table on a terminal, CSV otherwise). */
+int voc_cli_finish(struct voc_common *c, struct voc_error *err);
+
+/* A whole number in [min, max] named what in messages; 0 or -1 (usage). */
+int voc_cli_integer(const char *s, long long min, long long max,
+    const char *what, long long *out, struct voc_error *err);
+
+/* A finite number in (lo, hi) exclusive; 0 or -1 (usage). */
+int voc_cli_real(const char *s, double lo, double hi, const char *what,
+    double *out, struct voc_error *err);
+
+/* The shared options' lines for a program's --help text. */
+extern const char voc_cli_help[];
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * Mergeable statistics.  Each accumulator is a small struct that starts
+ * zeroed, takes values with _add, combines with _merge (merging the
+ * states of two inputs gives what one pass over both gives), and is read
+ * with _result.  Shares and scores are proportions here (NPS in -1..1);
+ * programs scale them for output.
+ */
+#ifndef VOC_STATS_H
+#define VOC_STATS_H
+
+#include <stdint.h>
+
+/* Turns off GSL's aborting error handler; call once at start-up. */
+void voc_stats_init(void);
+
+/* The two-sided normal critical value for a confidence level (0.95 ->
+ * 1.959964); NaN unless 0 < conf < 1. */
+double voc_stats_z(double conf);
+
+/* The two-sided p-value of a standard normal statistic. */
+double voc_stats_p(double z);
+
+enum voc_nps_class {
+	VOC_NPS_DETRACTOR = 0,	/* 0-6 */
+	VOC_NPS_PASSIVE,	/* 7-8 */
+	VOC_NPS_PROMOTER	/* 9-10 */
+};
+
+/* The class of a 0-10 score. */
+enum voc_nps_class voc_nps_classify(int score);
+
+struct voc_nps {
+	long long n[3];		/* answers per class */
+	double w[3];		/* sum of weights per class */
+	double w2[3];		/* sum of squared weights per class */
+};
+
+void voc_nps_add(struct voc_nps *a, enum voc_nps_class c, double weight);
+void voc_nps_merge(struct voc_nps *a, const struct voc_nps *b);
+/* out = a less b, for "everyone else" comparisons (b a part of a). */
+void voc_nps_less(struct voc_nps *out, const struct voc_nps *a,
+    const struct voc_nps *b);
+
+enum voc_ci {
+	VOC_CI_ADJUSTED_WALD = 0,
+	VOC_CI_WALD,
+	VOC_CI_BOOTSTRAP
+};
+
+struct voc_nps_result {
+	long long n;		/* answers */
+	double share[3];	/* weighted shares of the classes */
+	double nps;		/* share[PROMOTER] - share[DETRACTOR] */
+	double se;		/* standard error of nps */
+	double lo, hi;		/* the interval asked for */
+	double n_eff;		/* Kish effective sample size */
+};
+
+/*
+ * The NPS, its standard error and interval.  The variance is the
+ * linearised variance of a weighted mean of +1/0/-1, which for unit
+ * weights is the trinomial (p_P + p_D - (p_P - p_D)^2) / n.  Intervals:
+ * Wald, nps +- z se; adjusted Wald (Rocks 2016, "Interval estimation for
+ * the Net Promoter Score", The American Statistician 70(4)), the Wald
+ * interval after adding 3/4 detractor, 3/2 passive and 3/4 promoter to
+ * the (effective) counts; bootstrap, the percentile interval of
+ * resamples multinomial redraws (unweighted data only) from a
+ * generator seeded with seed.  Fields are NaN where n is 0.  Returns 0,
+ * or -1 when out of memory.
+ */
+int voc_nps_result(const struct voc_nps *a, enum voc_ci ci, double conf,
+    long resamples, unsigned long seed, struct voc_nps_result *r);
+
+/*
+ * The difference b - a of two independent estimates with standard errors
+ * se_a, se_b: its interval at conf and two-sided p-value (z test).
+ */
+void voc_stats_diff(double a, double se_a, double b, double se_b,
+    double conf, double *lo, double *hi, double *p);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * The writer: tables out as CSV, TSV, JSON Lines or an aligned text
+ * table, with one notion of an unknown value (empty, or null in JSON) and
+ * a checked close, so a full disk is an error and not a short report.
+ */
+#ifndef VOC_WRITER_H
+#define VOC_WRITER_H
+
+#include <stdio.h>
+
+#include "voc/error.h"
+
+enum voc_outfmt {
+	VOC_OUT_CSV = 0,
+	VOC_OUT_TSV,
+	VOC_OUT_JSONL,
+	VOC_OUT_TABLE
+};
+
+struct voc_writer;
+
+/* "csv", "tsv", "jsonl", "table"; -1 for anything else. */
+int voc_writer_parse_format(const char *name, enum voc_outfmt *fmt);
+
+/*
+ * A writer on fp (not closed by the writer) for a table with ncols named
+ * columns; names are copied.  precision is the number of decimals of
+ * non-integer numbers.  Returns NULL when out of memory.
+ */
+struct voc_writer *voc_writer_open(FILE *fp, enum voc_outfmt fmt,
+    int precision, const char *const *names, size_t ncols);
+
+/* Cells, left to right; a row ends after its ncols-th cell. */
+void voc_writer_str(struct voc_writer *w, const char *s);
+void voc_writer_int(struct voc_writer *w, long long v);
+void voc_writer_num(struct voc_writer *w, double v);	/* NaN: unknown */
+void voc_writer_null(struct voc_writer *w);
+
+/*
+ * Flushes (the table format is written here, once all widths are known),
+ * closes fp when close_fp is set, and checks that every byte went out.
+ * Returns 0, or -1 with err filled ("write error: No space left on
+ * device").  Frees w either way.
+ */
+int voc_writer_close(struct voc_writer *w, int close_fp,
+    struct voc_error *err);
+
+#endif

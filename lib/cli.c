@@ -1,0 +1,233 @@
+/*
+ * The shared options (see include/voc/cli.h).  Numbers go through
+ * strtonum-style checked helpers: a value out of range or with trailing
+ * junk is a usage error naming the option.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "voc/cli.h"
+
+static const struct option shared[] = {
+	{"by", required_argument, NULL, VOC_OPT_BY},
+	{"csv", no_argument, NULL, VOC_OPT_CSV},
+	{"date-order", required_argument, NULL, VOC_OPT_DATE_ORDER},
+	{"delimiter", required_argument, NULL, 'd'},
+	{"encoding", required_argument, NULL, VOC_OPT_ENCODING},
+	{"group-by", required_argument, NULL, 'g'},
+	{"help", no_argument, NULL, 'h'},
+	{"input-tz", required_argument, NULL, VOC_OPT_INPUT_TZ},
+	{"jsonl", no_argument, NULL, VOC_OPT_JSONL},
+	{"no-header", no_argument, NULL, VOC_OPT_NO_HEADER},
+	{"output", required_argument, NULL, 'o'},
+	{"precision", required_argument, NULL, VOC_OPT_PRECISION},
+	{"since", required_argument, NULL, VOC_OPT_SINCE},
+	{"skip-rows", required_argument, NULL, VOC_OPT_SKIP_ROWS},
+	{"strict", no_argument, NULL, VOC_OPT_STRICT},
+	{"time", required_argument, NULL, 't'},
+	{"tsv", no_argument, NULL, VOC_OPT_TSV},
+	{"tz", required_argument, NULL, VOC_OPT_TZ},
+	{"until", required_argument, NULL, VOC_OPT_UNTIL},
+	{"version", no_argument, NULL, VOC_OPT_VERSION},
+	{"weight", required_argument, NULL, 'w'},
+	{NULL, 0, NULL, 0}
+};
+
+const char voc_cli_help[] =
+"Input:\n"
+"  --csv, --tsv, --jsonl    force the input format (default: detected)\n"
+"  -d, --delimiter CHAR     CSV field delimiter (default: sniffed)\n"
+"  --encoding NAME          input encoding, e.g. cp932 (default UTF-8)\n"
+"  --skip-rows N            drop N rows after each header\n"
+"  --no-header              no header row: columns are numbers\n"
+"Rows and groups:\n"
+"  -g, --group-by COLS      one result per combination of these columns\n"
+"  -t, --time COL           the timestamp column\n"
+"  --by PERIOD              day, week, month, quarter or year of --time\n"
+"  --since DATE, --until DATE  keep rows with since <= time < until\n"
+"  --tz ZONE                zone periods are cut in (default UTC)\n"
+"  --input-tz ZONE          zone of times without an offset (default --tz)\n"
+"  --date-order mdy|dmy     how to read dates such as 12/1/2010\n"
+"  -w, --weight COL         survey weights\n"
+"  --strict                 the first bad row is an error\n"
+"Output:\n"
+"  -o, --output FORMAT      csv, tsv, jsonl or table (default: table on a\n"
+"                           terminal, csv otherwise)\n"
+"  --precision N            decimals of non-integer numbers (default 2)\n"
+"  -h, --help, --version\n";
+
+void
+voc_cli_defaults(struct voc_common *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->tz = "UTC";
+	c->precision = 2;
+}
+
+struct option *
+voc_cli_merge(const struct option *own)
+{
+	size_t n = 0, m = sizeof(shared) / sizeof(shared[0]);
+	struct option *o;
+
+	while (own[n].name != NULL)
+		n++;
+	if ((o = calloc(n + m, sizeof(*o))) == NULL)
+		return NULL;
+	memcpy(o, own, n * sizeof(*o));
+	memcpy(o + n, shared, m * sizeof(*o));
+	return o;
+}
+
+int
+voc_cli_integer(const char *s, long long min, long long max, const char *what,
+    long long *out, struct voc_error *err)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < min || v > max)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "%s must be a whole number from %lld to %lld, not \"%s\"",
+		    what, min, max, s);
+	*out = v;
+	return 0;
+}
+
+int
+voc_cli_real(const char *s, double lo, double hi, const char *what,
+    double *out, struct voc_error *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(v) ||
+	    !(v > lo && v < hi))
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "%s must be a number between %g and %g, not \"%s\"",
+		    what, lo, hi, s);
+	*out = v;
+	return 0;
+}
+
+int
+voc_cli_option(struct voc_common *c, int opt, const char *arg,
+    struct voc_error *err)
+{
+	long long v;
+
+	switch (opt) {
+	case 'd':
+		if (strcmp(arg, "\\t") == 0 || strcmp(arg, "tab") == 0)
+			arg = "\t";
+		if (strlen(arg) != 1 || arg[0] == '"' || arg[0] == '\n')
+			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "--delimiter must be one character, not \"%s\"",
+			    arg);
+		c->rd.delim = (unsigned char)arg[0];
+		if (c->rd.format != VOC_FMT_TSV)
+			c->rd.format = VOC_FMT_CSV;
+		return 1;
+	case 'g':
+		c->group_by = arg;
+		return 1;
+	case 'o':
+		if (voc_writer_parse_format(arg, &c->out) < 0)
+			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "--output must be csv, tsv, jsonl or table, not "
+			    "\"%s\"", arg);
+		c->out_set = 1;
+		return 1;
+	case 't':
+		c->time_col = arg;
+		return 1;
+	case 'w':
+		c->weight_col = arg;
+		return 1;
+	case VOC_OPT_BY:
+		if (voc_period_parse(arg, &c->by) < 0)
+			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "--by must be day, week, month, quarter or year, "
+			    "not \"%s\"", arg);
+		return 1;
+	case VOC_OPT_CSV:
+		c->rd.format = VOC_FMT_CSV;
+		if (c->rd.delim == 0)
+			c->rd.delim = ',';
+		return 1;
+	case VOC_OPT_TSV:
+		c->rd.format = VOC_FMT_TSV;
+		c->rd.delim = '\t';
+		return 1;
+	case VOC_OPT_JSONL:
+		c->rd.format = VOC_FMT_JSONL;
+		return 1;
+	case VOC_OPT_DATE_ORDER:
+		if (strcmp(arg, "mdy") == 0)
+			c->order = VOC_DATE_MDY;
+		else if (strcmp(arg, "dmy") == 0)
+			c->order = VOC_DATE_DMY;
+		else
+			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "--date-order must be mdy or dmy, not \"%s\"", arg);
+		return 1;
+	case VOC_OPT_ENCODING:
+		c->rd.encoding = arg;
+		return 1;
+	case VOC_OPT_INPUT_TZ:
+		c->input_tz = arg;
+		return 1;
+	case VOC_OPT_TZ:
+		c->tz = arg;
+		return 1;
+	case VOC_OPT_NO_HEADER:
+		c->rd.no_header = 1;
+		return 1;
+	case VOC_OPT_PRECISION:
+		if (voc_cli_integer(arg, 0, 15, "--precision", &v, err) < 0)
+			return -1;
+		c->precision = (int)v;
+		return 1;
+	case VOC_OPT_SKIP_ROWS:
+		if (voc_cli_integer(arg, 0, 1000000, "--skip-rows", &v, err) <
+		    0)
+			return -1;
+		c->rd.skip_rows = (long)v;
+		return 1;
+	case VOC_OPT_SINCE:
+		c->since = arg;
+		return 1;
+	case VOC_OPT_UNTIL:
+		c->until = arg;
+		return 1;
+	case VOC_OPT_STRICT:
+		c->strict = 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+voc_cli_finish(struct voc_common *c, struct voc_error *err)
+{
+	if (c->by != VOC_BY_NONE && c->time_col == NULL)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "--by needs the timestamp column: add -t COL");
+	if ((c->since || c->until) && c->time_col == NULL)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "--since and --until need the timestamp column: add -t "
+		    "COL");
+	if (c->input_tz == NULL)
+		c->input_tz = c->tz;
+	if (!c->out_set)
+		c->out = isatty(STDOUT_FILENO) ? VOC_OUT_TABLE : VOC_OUT_CSV;
+	return 0;
+}

@@ -1,0 +1,267 @@
+/*
+ * The writer (see include/voc/writer.h).  CSV, TSV and JSON Lines are
+ * streamed cell by cell; the table format keeps its cells until close,
+ * since each column's width is its widest cell's display width (Japanese
+ * characters count two).  Numbers are formatted here, once, with '.' as
+ * the decimal mark whatever the locale: programs never call printf on a
+ * double themselves.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "voc/text.h"
+#include "voc/writer.h"
+
+struct cell {
+	char *s;	/* NULL: unknown */
+	int num;	/* right-aligned in tables */
+};
+
+struct voc_writer {
+	FILE *fp;
+	enum voc_outfmt fmt;
+	int precision;
+	char **names;
+	size_t ncols, col;
+	struct cell *cells;	/* table format only */
+	size_t ncells, cap;
+	int oom;
+};
+
+int
+voc_writer_parse_format(const char *name, enum voc_outfmt *fmt)
+{
+	static const char *const names[] = {"csv", "tsv", "jsonl", "table"};
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(name, names[i]) == 0) {
+			*fmt = (enum voc_outfmt)i;
+			return 0;
+		}
+	return -1;
+}
+
+static void
+put_csv(FILE *fp, const char *s, char delim)
+{
+	if (strpbrk(s, "\"\r\n") == NULL && strchr(s, delim) == NULL) {
+		fputs(s, fp);
+		return;
+	}
+	putc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			putc('"', fp);
+		putc(*s, fp);
+	}
+	putc('"', fp);
+}
+
+static void
+put_json_string(FILE *fp, const char *s)
+{
+	putc('"', fp);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(fp, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", fp);
+		else if (c == '\t')
+			fputs("\\t", fp);
+		else if (c == '\r')
+			fputs("\\r", fp);
+		else if (c < 0x20)
+			fprintf(fp, "\\u%04x", c);
+		else
+			putc(c, fp);
+	}
+	putc('"', fp);
+}
+
+struct voc_writer *
+voc_writer_open(FILE *fp, enum voc_outfmt fmt, int precision,
+    const char *const *names, size_t ncols)
+{
+	struct voc_writer *w = calloc(1, sizeof(*w));
+
+	if (w == NULL || (w->names = calloc(ncols, sizeof(char *))) == NULL) {
+		free(w);
+		return NULL;
+	}
+	w->fp = fp;
+	w->fmt = fmt;
+	w->precision = precision;
+	w->ncols = ncols;
+	for (size_t i = 0; i < ncols; i++)
+		if ((w->names[i] = strdup(names[i])) == NULL)
+			w->oom = 1;
+	if (fmt == VOC_OUT_CSV || fmt == VOC_OUT_TSV) {
+		for (size_t i = 0; i < ncols; i++) {
+			if (i > 0)
+				putc(fmt == VOC_OUT_CSV ? ',' : '\t', fp);
+			put_csv(fp, names[i], fmt == VOC_OUT_CSV ? ',' : '\t');
+		}
+		putc('\n', fp);
+	} else if (fmt == VOC_OUT_TABLE) {
+		for (size_t i = 0; i < ncols; i++) {
+			voc_writer_str(w, names[i]);
+		}
+	}
+	return w;
+}
+
+/* Writes one cell; s NULL is unknown, num says it is a number. */
+static void
+cell(struct voc_writer *w, const char *s, int num)
+{
+	FILE *fp = w->fp;
+
+	if (w->fmt == VOC_OUT_TABLE) {
+		if (w->ncells == w->cap) {
+			size_t cap = w->cap ? w->cap * 2 : 256;
+			struct cell *c = realloc(w->cells, cap * sizeof(*c));
+
+			if (c == NULL) {
+				w->oom = 1;
+				return;
+			}
+			w->cells = c;
+			w->cap = cap;
+		}
+		w->cells[w->ncells].s = s ? strdup(s) : NULL;
+		if (s != NULL && w->cells[w->ncells].s == NULL)
+			w->oom = 1;
+		w->cells[w->ncells++].num = num;
+	} else if (w->fmt == VOC_OUT_JSONL) {
+		fputs(w->col == 0 ? "{" : ",", fp);
+		put_json_string(fp, w->names[w->col]);
+		putc(':', fp);
+		if (s == NULL)
+			fputs("null", fp);
+		else if (num)
+			fputs(s, fp);
+		else
+			put_json_string(fp, s);
+		if (w->col + 1 == w->ncols)
+			fputs("}\n", fp);
+	} else {
+		char delim = w->fmt == VOC_OUT_CSV ? ',' : '\t';
+
+		if (w->col > 0)
+			putc(delim, fp);
+		if (s != NULL)
+			put_csv(fp, s, delim);
+		if (w->col + 1 == w->ncols)
+			putc('\n', fp);
+	}
+	w->col = (w->col + 1) % w->ncols;
+}
+
+void
+voc_writer_str(struct voc_writer *w, const char *s)
+{
+	cell(w, s, 0);
+}
+
+void
+voc_writer_int(struct voc_writer *w, long long v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	cell(w, buf, 1);
+}
+
+void
+voc_writer_num(struct voc_writer *w, double v)
+{
+	char buf[64];
+
+	if (isnan(v) || isinf(v)) {
+		cell(w, NULL, 1);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%.*f", w->precision, v);
+	/* Locales with a decimal comma: the C locale is never changed here,
+	 * but a caller's setlocale() must not change the output either. */
+	for (char *p = buf; *p; p++)
+		if (*p == ',')
+			*p = '.';
+	/* No "-0.00": a value that rounds to zero is zero. */
+	if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
+		memmove(buf, buf + 1, strlen(buf));
+	cell(w, buf, 1);
+}
+
+void
+voc_writer_null(struct voc_writer *w)
+{
+	cell(w, NULL, 1);
+}
+
+static void
+flush_table(struct voc_writer *w)
+{
+	size_t *width = calloc(w->ncols, sizeof(*width));
+
+	if (width == NULL) {
+		w->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < w->ncells; i++) {
+		const char *s = w->cells[i].s;
+		size_t n = s ? voc_text_width(s, strlen(s)) : 0;
+
+		if (n > width[i % w->ncols])
+			width[i % w->ncols] = n;
+	}
+	for (size_t i = 0; i < w->ncells; i++) {
+		size_t c = i % w->ncols, row = i / w->ncols;
+		const char *s = w->cells[i].s ? w->cells[i].s : "";
+		size_t pad = width[c] - voc_text_width(s, strlen(s));
+		/* Header cells align like the column's values. */
+		int right = w->cells[i + (row == 0 && i + w->ncols < w->ncells
+		    ? w->ncols : 0)].num;
+
+		if (c > 0)
+			fputs("  ", w->fp);
+		if (right)
+			fprintf(w->fp, "%*s", (int)pad, "");
+		fputs(s, w->fp);
+		if (!right && c + 1 < w->ncols)
+			fprintf(w->fp, "%*s", (int)pad, "");
+		if (c + 1 == w->ncols)
+			putc('\n', w->fp);
+	}
+	free(width);
+}
+
+int
+voc_writer_close(struct voc_writer *w, int close_fp, struct voc_error *err)
+{
+	int rc = 0;
+
+	if (w->fmt == VOC_OUT_TABLE && !w->oom)
+		flush_table(w);
+	errno = 0;
+	if (w->oom)
+		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+	else if (fflush(w->fp) != 0 || ferror(w->fp))
+		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "write error: %s",
+		    strerror(errno ? errno : EIO));
+	if (close_fp && fclose(w->fp) != 0 && rc == 0)
+		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "write error: %s",
+		    strerror(errno));
+	for (size_t i = 0; i < w->ncells; i++)
+		free(w->cells[i].s);
+	for (size_t i = 0; i < w->ncols; i++)
+		free(w->names[i]);
+	free(w->cells);
+	free(w->names);
+	free(w);
+	return rc;
+}
