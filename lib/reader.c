@@ -624,6 +624,15 @@ split_quoted(struct voc_reader *r, const char *line, size_t len,
 	return 1;
 }
 
+/* A CR anywhere but before the final LF ends a record for libcsv. */
+static int
+lone_cr(const char *s, size_t len)
+{
+	const char *cr = memchr(s, '\r', len);
+
+	return cr != NULL && !(cr + 2 == s + len && cr[1] == '\n');
+}
+
 static int
 blank(const char *s, size_t len)
 {
@@ -653,7 +662,13 @@ csv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 			return -1;
 		if (rc == 0) {
 			long start = r->row_start;
-			if (csv_fini(&r->csv, csv_field_cb, csv_row_cb, r) != 0)
+			/* libcsv's state 2 is "in a field"; with quoted set,
+			 * no closing quote has been seen.  Its own check
+			 * (CSV_STRICT_FINI) works only in strict mode, which
+			 * would also refuse the stray quotes Excel users
+			 * type. */
+			if ((r->csv.pstate == 2 && r->csv.quoted) ||
+			    csv_fini(&r->csv, csv_field_cb, csv_row_cb, r) != 0)
 				return voc_error_set(err, VOC_ERR_DATA, r->name,
 				    start, "unterminated quoted field: the "
 				    "quote opened in this record is never "
@@ -664,10 +679,11 @@ csv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 				continue;
 			return 0;
 		}
+		if (r->csv.pstate == 0 && blank(line, len))
+			continue;
 		if (r->csv.pstate == 0 && !r->opts.libcsv_only) {
-			if (memchr(line, '"', len) == NULL) {
-				if (blank(line, len))
-					continue;
+			if (memchr(line, '"', len) == NULL &&
+			    !lone_cr(line, len)) {
 				return split_line(r, line, len, row) < 0 ?
 				    oom(err) : 1;
 			}

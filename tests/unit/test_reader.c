@@ -1,0 +1,242 @@
+/*
+ * reader: CSV corner cases, the fast paths against libcsv on random
+ * input, JSON Lines, gzip, encodings, headers and line numbers.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "check.h"
+#include "voc/reader.h"
+
+static char path[64];
+
+static void
+write_file(const char *data, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+
+	fwrite(data, 1, len, fp);
+	fclose(fp);
+}
+
+static struct voc_reader *
+open_str(const char *data, const struct voc_reader_opts *o,
+    struct voc_error *err)
+{
+	const char *p = path;
+
+	write_file(data, strlen(data));
+	return voc_reader_open(&p, 1, o, err);
+}
+
+/* All records of data flattened as "f|f|f\n" per record, "!" + error for
+ * bad ones, and "ERROR: message" when reading stops. */
+static char *
+dump(const char *data, size_t len, const struct voc_reader_opts *o)
+{
+	static char out[1 << 16];
+	struct voc_error err;
+	struct voc_row row;
+	const char *p = path;
+	size_t n = 0;
+	int rc;
+
+	out[0] = '\0';
+	write_file(data, len);
+	struct voc_reader *r = voc_reader_open(&p, 1, o, &err);
+	if (r == NULL) {
+		snprintf(out, sizeof(out), "ERROR: %s", err.msg);
+		return out;
+	}
+	while ((rc = voc_reader_next(r, &row, &err)) == 1 && n < sizeof(out) -
+	    1000) {
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%ld:", row.line);
+		if (row.error) {
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "!%s\n",
+			    row.error);
+			continue;
+		}
+		for (size_t i = 0; i < row.nfields; i++)
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s",
+			    i ? "|" : "", row.field[i]);
+		out[n++] = '\n';
+		out[n] = '\0';
+	}
+	if (rc < 0)
+		snprintf(out + n, sizeof(out) - n, "ERROR: %s", err.msg);
+	voc_reader_close(r);
+	return out;
+}
+
+/* dump() of a NUL-terminated string. */
+#define DUMP(s, o) dump((s), strlen(s), (o))
+
+static uint64_t seed = 12345;
+
+static unsigned
+rnd(unsigned n)
+{
+	seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)((seed >> 33) % n);
+}
+
+int
+main(void)
+{
+	struct voc_reader_opts o = {0}, lib = {0};
+	struct voc_error err;
+
+	snprintf(path, sizeof(path), "/tmp/voc-test-reader-%d", (int)getpid());
+	lib.libcsv_only = 1;
+
+	/* RFC 4180: quoted delimiters, doubled quotes, embedded newlines,
+	 * CRLF; a blank line is no record; line numbers are physical. */
+	const char *csv = "a,b,c\r\n1,\"x, y\",3\r\n\r\n4,\"multi\nline "
+	    "\"\"q\"\"\",6\r\n7,,\"\"\r\n";
+	const char *want = "2:1|x, y|3\n4:4|multi\nline \"q\"|6\n6:7||\n";
+	CHECK_STR(DUMP(csv, &o), want);
+	CHECK_STR(dump(csv, strlen(csv), &lib), want);
+
+	/* Ragged rows are bad records, not errors. */
+	CHECK_STR(DUMP("a,b\n1\n2,3,4\n5,6", &o),
+	    "2:!ragged row: 1 field, the header has 2\n"
+	    "3:!ragged row: 3 fields, the header has 2\n4:5|6\n");
+
+	/* An unterminated quote at the end is an error naming its line. */
+	CHECK_STR(DUMP("a,b\n1,2\n3,\"open\n", &o),
+	    "2:1|2\nERROR: unterminated quoted field: the quote opened in "
+	    "this record is never closed");
+
+	/* Delimiter sniffing, byte-order mark, TSV. */
+	CHECK_STR(DUMP("\xEF\xBB\xBFx;y\n1;2\n", &o), "2:1|2\n");
+	CHECK_STR(DUMP("x\ty\tz,w\n1\t2\t3,4\n", &o), "2:1|2|3,4\n");
+
+	/* Empty and header-only inputs. */
+	CHECK_STR(DUMP("", &o), "ERROR: empty input: no header row");
+	CHECK_STR(DUMP("\n\n", &o), "ERROR: empty input: no header row");
+	CHECK_STR(DUMP("a,b\n", &o), "");
+
+	/* --no-header numbers the columns; --skip-rows drops rows. */
+	struct voc_reader_opts nh = {0};
+	nh.no_header = 1;
+	CHECK_STR(DUMP("1,2\n3,4\n", &nh), "1:1|2\n2:3|4\n");
+	struct voc_reader *r = open_str("1,2\n", &nh, &err);
+	CHECK(r != NULL && voc_reader_ncols(r) == 2);
+	CHECK_STR(voc_reader_colname(r, 1), "2");
+	voc_reader_close(r);
+	struct voc_reader_opts sk = {0};
+	sk.skip_rows = 2;
+	CHECK_STR(DUMP("q1,q2\n\"Question 1\",\"Q 2\"\n{\"ImportId\"},x\n5,6\n", &sk), "4:5|6\n");
+
+	/* Invalid UTF-8 stops with the line and a hint. */
+	char *e = DUMP("a\nok\nbad\x82\xA0\n", &o);
+	CHECK(strstr(e, "ERROR: invalid UTF-8") != NULL);
+	CHECK(strstr(e, "--encoding cp932") != NULL);
+
+	/* CP932 decoded: 0x82A0 is HIRAGANA A, 0x93FA 0x967B "Nihon". */
+	struct voc_reader_opts sj = {0};
+	sj.encoding = "shift_jis";
+	CHECK_STR(DUMP("k\n\x82\xA0\x93\xFA\x96\x7B\n", &sj),
+	    "2:\xE3\x81\x82\xE6\x97\xA5\xE6\x9C\xAC\n");
+	sj.encoding = "no-such-encoding";
+	r = open_str("a\n", &sj, &err);
+	CHECK(r == NULL && err.kind == VOC_ERR_USAGE);
+
+	/* JSON Lines: nested keys flattened, types as text, null blank,
+	 * invalid lines bad records. */
+	const char *jl = "{\"id\":1,\"a\":{\"b\":\"x\",\"c\":2.5},\"n\":null}\n"
+	    "\n{\"id\":2,\"a\":{\"b\":\"y\"},\"n\":true}\nnot json\n";
+	CHECK_STR(dump(jl, strlen(jl), &o), "1:1|x|2.5|\n3:2|y||true\n"
+	    "4:!invalid JSON: '[' or '{' expected near 'not'\n");
+	r = open_str(jl, &o, &err);
+	CHECK(r != NULL && voc_reader_format(r) == VOC_FMT_JSONL);
+	CHECK_STR(voc_reader_colname(r, 1), "a.b");
+	CHECK_STR(voc_reader_colname(r, 2), "a.c");
+	voc_reader_close(r);
+
+	/* gzip, and a truncated gzip stream. */
+	{
+		char gzpath[80];
+		const char *gp = gzpath;
+		snprintf(gzpath, sizeof(gzpath), "%s.gz", path);
+		gzFile gz = gzopen(gzpath, "wb");
+		for (int i = 0; i < 1000; i++)
+			gzprintf(gz, i ? "%d,\"v %d\"\n" : "k,v\n", i, i);
+		gzclose(gz);
+		struct voc_row row;
+		long n = 0;
+		int rc;
+		r = voc_reader_open(&gp, 1, &o, &err);
+		CHECK(r != NULL);
+		while (r && (rc = voc_reader_next(r, &row, &err)) == 1)
+			n++;
+		CHECK(n == 999);
+		voc_reader_close(r);
+		FILE *fp = fopen(gzpath, "rb");
+		char buf[8192];
+		size_t len = fread(buf, 1, sizeof(buf), fp);
+		fclose(fp);
+		fp = fopen(gzpath, "wb");
+		fwrite(buf, 1, len / 2, fp);
+		fclose(fp);
+		r = voc_reader_open(&gp, 1, &o, &err);
+		rc = -1;
+		if (r != NULL)
+			while ((rc = voc_reader_next(r, &row, &err)) == 1)
+				;
+		CHECK(rc == -1);
+		CHECK(strstr(err.msg, "truncated gzip stream") != NULL);
+		voc_reader_close(r);
+		unlink(gzpath);
+	}
+
+	/* A 1 MB field. */
+	{
+		size_t big = 1 << 20;
+		char *data = malloc(big + 32);
+		memcpy(data, "k,v\n1,\"", 7);
+		memset(data + 7, 'x', big);
+		memcpy(data + 7 + big, "\"\n", 3);
+		char *got = NULL;
+		struct voc_row row;
+		const char *p = path;
+		write_file(data, strlen(data));
+		r = voc_reader_open(&p, 1, &o, &err);
+		CHECK(voc_reader_next(r, &row, &err) == 1);
+		got = row.error ? NULL : (char *)row.field[1];
+		CHECK(got != NULL && row.len[1] == big && got[big - 1] == 'x');
+		voc_reader_close(r);
+		free(data);
+	}
+
+	/* Differential: random CSV with every awkward byte, read through the
+	 * fast paths and through libcsv alone, must give the same records. */
+	static const char alphabet[] = "ab,\"\n\r ;1";
+	int same = 1;
+	for (int t = 0; t < 3000 && same; t++) {
+		char data[128];
+		size_t len = 4 + rnd(60);
+		memcpy(data, "h,i\n", 4);
+		for (size_t i = 4; i < len; i++)
+			data[i] = alphabet[rnd(sizeof(alphabet) - 1)];
+		data[len] = '\0';
+		char a[1 << 12];
+		snprintf(a, sizeof(a), "%s", dump(data, len, &o));
+		char *b = dump(data, len, &lib);
+		if (strcmp(a, b) != 0) {
+			same = 0;
+			fprintf(stderr, "differ on [");
+			for (size_t i = 0; i < len; i++)
+				fprintf(stderr, data[i] == '\r' ? "\\r" :
+				    data[i] == '\n' ? "\\n" : "%c", data[i]);
+			fprintf(stderr, "]:\n%s\n--\n%s\n", a, b);
+		}
+	}
+	CHECK(same);
+
+	unlink(path);
+	return check_done("test_reader");
+}

@@ -1,0 +1,108 @@
+/*
+ * stats: NPS against the R NPS package's published figures
+ * (../shared/data/README.md, nps/), and cases worked by hand.
+ */
+#include "check.h"
+#include "voc/stats.h"
+
+static void
+fill(struct voc_nps *a, int det, int pas, int pro)
+{
+	for (int i = 0; i < det; i++)
+		voc_nps_add(a, VOC_NPS_DETRACTOR, 1);
+	for (int i = 0; i < pas; i++)
+		voc_nps_add(a, VOC_NPS_PASSIVE, 1);
+	for (int i = 0; i < pro; i++)
+		voc_nps_add(a, VOC_NPS_PROMOTER, 1);
+}
+
+int
+main(void)
+{
+	struct voc_nps a = {0}, b = {0}, c = {0};
+	struct voc_nps_result r;
+
+	voc_stats_init();
+	CHECK_NEAR(voc_stats_z(0.95), 1.959963984540054, 1e-9);
+	CHECK(voc_nps_classify(0) == VOC_NPS_DETRACTOR);
+	CHECK(voc_nps_classify(6) == VOC_NPS_DETRACTOR);
+	CHECK(voc_nps_classify(7) == VOC_NPS_PASSIVE);
+	CHECK(voc_nps_classify(8) == VOC_NPS_PASSIVE);
+	CHECK(voc_nps_classify(9) == VOC_NPS_PROMOTER);
+
+	/* R NPS package test data: 362 / 176 / 462 gives NPS 0.100,
+	 * variance 0.814, se 0.028531, Wald [0.044081, 0.155919]. */
+	fill(&a, 362, 176, 462);
+	CHECK(voc_nps_result(&a, VOC_CI_WALD, 0.95, 0, 0, &r) == 0);
+	CHECK(r.n == 1000);
+	CHECK_NEAR(r.nps, 0.100, 1e-12);
+	CHECK_NEAR(r.se * r.se * 1000, 0.814, 1e-9);
+	CHECK_NEAR(r.se, 0.028531, 5e-7);
+	CHECK_NEAR(r.lo, 0.044081, 5e-7);
+	CHECK_NEAR(r.hi, 0.155919, 5e-7);
+	CHECK_NEAR(r.n_eff, 1000, 1e-9);
+
+	/* Adjusted Wald by hand: counts 362.75 / 177.5 / 462.75 of 1003,
+	 * m = 0.0997009, se from (pP + pD - m^2) / 1003:
+	 * [0.0438967, 0.1555051]. */
+	CHECK(voc_nps_result(&a, VOC_CI_ADJUSTED_WALD, 0.95, 0, 0, &r) == 0);
+	CHECK_NEAR(r.nps, 0.100, 1e-12);
+	CHECK_NEAR(r.lo, 0.0438966692503, 1e-9);
+	CHECK_NEAR(r.hi, 0.1555051253658, 1e-9);
+
+	/* The bootstrap interval holds the point estimate, is about as wide
+	 * as the Wald one, and is the same for the same seed. */
+	struct voc_nps_result r2;
+	CHECK(voc_nps_result(&a, VOC_CI_BOOTSTRAP, 0.95, 4000, 7, &r) == 0);
+	CHECK(voc_nps_result(&a, VOC_CI_BOOTSTRAP, 0.95, 4000, 7, &r2) == 0);
+	CHECK(r.lo < 0.1 && r.hi > 0.1);
+	CHECK_NEAR(r.hi - r.lo, 0.155919 - 0.044081, 0.01);
+	CHECK(r.lo == r2.lo && r.hi == r2.hi);
+
+	/* Weights by hand: promoters 2 and 1, a passive 1, a detractor 4.
+	 * W = 8, NPS = (3 - 4) / 8 = -0.125; linearised variance
+	 * (5 (1.125)^2 + 1 (0.125)^2 + 16 (0.875)^2) / 64 = 0.29052734375;
+	 * Kish n_eff = 64 / 22. */
+	struct voc_nps w = {0};
+	voc_nps_add(&w, VOC_NPS_PROMOTER, 2);
+	voc_nps_add(&w, VOC_NPS_PROMOTER, 1);
+	voc_nps_add(&w, VOC_NPS_PASSIVE, 1);
+	voc_nps_add(&w, VOC_NPS_DETRACTOR, 4);
+	CHECK(voc_nps_result(&w, VOC_CI_WALD, 0.95, 0, 0, &r) == 0);
+	CHECK(r.n == 4);
+	CHECK_NEAR(r.nps, -0.125, 1e-12);
+	CHECK_NEAR(r.se * r.se, 0.29052734375, 1e-12);
+	CHECK_NEAR(r.n_eff, 64.0 / 22.0, 1e-12);
+	CHECK_NEAR(r.share[VOC_NPS_PROMOTER], 0.375, 1e-12);
+
+	/* Merging two halves gives what one pass gives. */
+	fill(&b, 100, 50, 200);
+	fill(&c, 262, 126, 262);
+	voc_nps_merge(&b, &c);
+	for (int k = 0; k < 3; k++) {
+		CHECK(b.n[k] == a.n[k]);
+		CHECK_NEAR(b.w[k], a.w[k], 0);
+		CHECK_NEAR(b.w2[k], a.w2[k], 0);
+	}
+	/* And taking a part out gives the rest. */
+	struct voc_nps rest;
+	voc_nps_less(&rest, &a, &c);
+	CHECK(rest.n[VOC_NPS_PROMOTER] == 200 && rest.n[VOC_NPS_DETRACTOR] ==
+	    100);
+
+	/* Empty: unknown, not zero. */
+	struct voc_nps e = {0};
+	CHECK(voc_nps_result(&e, VOC_CI_ADJUSTED_WALD, 0.95, 0, 0, &r) == 0);
+	CHECK(r.n == 0 && isnan(r.nps) && isnan(r.lo) && isnan(r.se));
+
+	/* Difference by hand: a = 50/30/20 of 100 (NPS 0.30, se
+	 * sqrt((0.7 - 0.09)/100)), b = 60/20/20 (NPS 0.40): change 0.10,
+	 * interval [-0.1191306, 0.3191306], p = 0.3710934. */
+	double lo, hi, p;
+	voc_stats_diff(0.30, sqrt(0.61 / 100), 0.40, sqrt(0.64 / 100), 0.95,
+	    &lo, &hi, &p);
+	CHECK_NEAR(lo, -0.11913063514, 1e-9);
+	CHECK_NEAR(hi, 0.31913063514, 1e-9);
+	CHECK_NEAR(p, 0.37109336952, 1e-9);
+	return check_done("test_stats");
+}
