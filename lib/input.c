@@ -41,13 +41,17 @@ struct voc_input {
 	struct timespec last;
 };
 
+/* --since and --until are dates of the report, so they are read in the
+ * zone periods are cut in (--tz), not the input's zone. */
 static int
 parse_bound(struct voc_input *in, const char *s, const char *opt,
     int64_t *out, struct voc_error *err)
 {
+	struct voc_timeopts o = in->topts;
 	const char *why;
 
-	if (voc_time_parse(s, strlen(s), &in->topts, out, &why) < 0)
+	o.input_tz = in->tz;
+	if (voc_time_parse(s, strlen(s), &o, out, &why) < 0)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "%s \"%s\" %s", opt, s, why);
 	return 0;
