@@ -57,7 +57,7 @@ usage(FILE *fp)
 {
 	fprintf(fp, "usage: %s -s COL [-g COLS] [-t COL [--by PERIOD]] "
 	    "[-w COL] [--ci METHOD]\n"
-	    "                 [--compare previous|overall] [--min-n N] "
+	    "                 [--compare previous | overall] [--min-n N] "
 	    "[OPTIONS] [FILE ...]\n", PROG);
 }
 
