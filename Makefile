@@ -20,7 +20,7 @@ LDLIBS = $(LIBCSV_LIBS) $(PKG_LIBS) -lm
 DEBS = build-essential pkg-config libcsv-dev libgsl-dev libjansson-dev \
 	zlib1g-dev tzdata
 # The peers bench/run compares against.
-BENCH_DEBS = datamash miller mawk gawk
+BENCH_DEBS = datamash miller mawk time
 
 PROGS = nps-score
 LIB_SRC = $(wildcard lib/*.c)
