@@ -9,7 +9,8 @@ BUILD ?= build
 
 CC ?= cc
 CFLAGS ?= -O2
-CFLAGS += -std=c11 -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L \
+# The project's own flags, kept apart so `make CFLAGS=...` keeps them.
+VOC_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L \
 	-D_DEFAULT_SOURCE -Iinclude
 PKGS = gsl jansson zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -36,23 +37,23 @@ all: $(PROGS:%=$(BUILD)/%)
 
 $(BUILD)/lib/%.o: lib/%.c $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(VOC_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(BUILD)/libvoc.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/%: cmd/%.c $(BUILD)/libvoc.a $(HEADERS)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libvoc.a $(LDFLAGS) \
+	$(CC) $(CFLAGS) $(VOC_CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libvoc.a $(LDFLAGS) \
 		$(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libvoc.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit $< $(BUILD)/libvoc.a \
+	$(CC) $(CFLAGS) $(VOC_CFLAGS) $(PKG_CFLAGS) -Itests/unit $< $(BUILD)/libvoc.a \
 		$(LDFLAGS) $(LDLIBS) -o $@
 
 $(BUILD)/gen: bench/gen.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $< -o $@
+	$(CC) $(CFLAGS) $(VOC_CFLAGS) $< -o $@
 
 # Installs the Debian packages the build needs, when any is missing.
 deps:

@@ -284,15 +284,21 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 			names[n++] = cmp[i];
 
 	voc_group_sort(g, voc_input_key_cmp);
+	/* One buffer for the keys of compared-with groups: a key with its
+	 * period changed is as long, one with its groups cleared 4 bytes a
+	 * group plus the period. */
+	size_t maxkey = 0;
+	for (size_t i = 0; i < voc_group_count(g); i++)
+		if (voc_group_entry(g, i)->keylen > maxkey)
+			maxkey = voc_group_entry(g, i)->keylen;
+	if ((buf = malloc(maxkey + 4 * nkeys + 16)) == NULL)
+		goto nomem;
 	if (o->compare == COMPARE_OVERALL) {
 		/* The whole of each period, to take each group out of. */
 		if ((totals = voc_group_new(sizeof(struct acc))) == NULL)
 			goto nomem;
 		for (size_t i = 0; i < voc_group_count(g); i++) {
 			const struct voc_group_entry *e = voc_group_entry(g, i);
-			if ((buf = realloc(buf, e->keylen + 4 * nkeys + 16)) ==
-			    NULL)
-				goto nomem;
 			size_t kl = voc_input_key_rekey(in, e->key, e->keylen,
 			    0, voc_input_key_period(e->key, e->keylen), buf);
 			struct acc *t = voc_group_get(totals, buf, kl);
@@ -331,8 +337,6 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 			voc_writer_num(w, r.n_eff);
 		if (o->compare == COMPARE_NONE)
 			continue;
-		if ((buf = realloc(buf, e->keylen + 4 * nkeys + 16)) == NULL)
-			goto nomem;
 		if (o->compare == COMPARE_PREVIOUS) {
 			int64_t p = voc_input_key_period(e->key, e->keylen);
 			size_t kl = voc_input_key_rekey(in, e->key, e->keylen,
