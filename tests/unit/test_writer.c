@@ -1,0 +1,83 @@
+/*
+ * writer and text: every output format, unknown values, decimal marks,
+ * table alignment by display width, a full disk; UTF-8 checks and widths.
+ */
+#include <stdlib.h>
+
+#include "check.h"
+#include "voc/text.h"
+#include "voc/writer.h"
+
+static char *
+render(enum voc_outfmt fmt)
+{
+	static char out[4096];
+	const char *names[] = {"group", "n", "nps"};
+	FILE *fp = tmpfile();
+	struct voc_error err;
+
+	struct voc_writer *w = voc_writer_open(fp, fmt, 2, names, 3);
+	voc_writer_str(w, "a,\"b\"");
+	voc_writer_int(w, 12);
+	voc_writer_num(w, -0.001);
+	voc_writer_str(w, "\xE6\x97\xA5\xE6\x9C\xAC");	/* 2 wide chars */
+	voc_writer_int(w, 3);
+	voc_writer_num(w, NAN);
+	CHECK(voc_writer_close(w, 0, &err) == 0);
+	rewind(fp);
+	size_t n = fread(out, 1, sizeof(out) - 1, fp);
+	out[n] = '\0';
+	fclose(fp);
+	return out;
+}
+
+int
+main(void)
+{
+	CHECK_STR(render(VOC_OUT_CSV), "group,n,nps\n\"a,\"\"b\"\"\",12,0.00\n"
+	    "\xE6\x97\xA5\xE6\x9C\xAC,3,\n");
+	CHECK_STR(render(VOC_OUT_TSV), "group\tn\tnps\n\"a,\"\"b\"\"\"\t12\t0.00\n"
+	    "\xE6\x97\xA5\xE6\x9C\xAC\t3\t\n");
+	CHECK_STR(render(VOC_OUT_JSONL),
+	    "{\"group\":\"a,\\\"b\\\"\",\"n\":12,\"nps\":0.00}\n"
+	    "{\"group\":\"\xE6\x97\xA5\xE6\x9C\xAC\",\"n\":3,\"nps\":null}\n");
+	/* Widths 5 ("group", a,"b"), 2 and 4; the Japanese word is 4
+	 * columns wide, so it gets 1 space of padding, not 2 per byte. */
+	CHECK_STR(render(VOC_OUT_TABLE), "group   n   nps\n"
+	    "a,\"b\"  12  0.00\n"
+	    "\xE6\x97\xA5\xE6\x9C\xAC    3      \n");
+
+	enum voc_outfmt f;
+	CHECK(voc_writer_parse_format("jsonl", &f) == 0 && f == VOC_OUT_JSONL);
+	CHECK(voc_writer_parse_format("xml", &f) == -1);
+
+	/* A full disk is an error at close. */
+	FILE *full = fopen("/dev/full", "w");
+	if (full != NULL) {
+		const char *names[] = {"x"};
+		struct voc_error err;
+		struct voc_writer *w = voc_writer_open(full, VOC_OUT_CSV, 2,
+		    names, 1);
+		voc_writer_int(w, 1);
+		CHECK(voc_writer_close(w, 1, &err) == -1);
+		CHECK(strstr(err.msg, "No space left on device") != NULL);
+	}
+
+	/* text */
+	CHECK(voc_text_utf8_check("plain ascii text", 16) == 16);
+	CHECK(voc_text_utf8_check("ok\xE3\x81\x82", 5) == 5);
+	CHECK(voc_text_utf8_check("ok\x82\xA0", 4) == 2);	/* CP932 */
+	CHECK(voc_text_utf8_check("\xC0\xAF", 2) == 0);	/* overlong */
+	CHECK(voc_text_utf8_check("\xED\xA0\x80", 3) == 0);	/* surrogate */
+	CHECK(voc_text_utf8_check("\xE3\x81", 2) == 0);	/* cut short */
+	CHECK(voc_text_width("abc", 3) == 3);
+	CHECK(voc_text_width("\xE3\x81\x82\xEF\xBC\xA1", 6) == 4); /* あＡ */
+	CHECK(voc_text_width("e\xCC\x81", 3) == 1);	/* e + combining */
+	const char *s = "  x y \t";
+	size_t len = strlen(s);
+	voc_text_trim(&s, &len);
+	CHECK(len == 3 && strncmp(s, "x y", 3) == 0);
+	CHECK(voc_text_ieq("Region", "REGION", 6));
+	CHECK(!voc_text_ieq("Region", "REGIO", 5));
+	return check_done("test_writer");
+}
