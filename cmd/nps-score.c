@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "voc/cli.h"
+#include "voc/compare.h"
 #include "voc/group.h"
 #include "voc/input.h"
 #include "voc/stats.h"
@@ -18,12 +19,6 @@
 #include "voc/writer.h"
 
 #define PROG "nps-score"
-
-enum compare {
-	COMPARE_NONE = 0,
-	COMPARE_PREVIOUS,
-	COMPARE_OVERALL
-};
 
 enum {
 	OPT_CI = VOC_OPT_PROG,
@@ -40,7 +35,8 @@ struct opts {
 	const char *score;
 	enum voc_ci ci;
 	double conf;
-	enum compare compare;
+	const char *compare_arg;
+	enum voc_compare_mode compare;
 	long long min_n;
 	int proportions;
 	long long resamples;
@@ -90,41 +86,6 @@ die_usage(const struct voc_error *err)
 	voc_error_print(PROG, err, stderr);
 	fprintf(stderr, "Try '%s --help'.\n", PROG);
 	return 2;
-}
-
-/*
- * Reads a 0-10 answer: "9", "9.0" as spreadsheets write it, or a label
- * that starts with the number ("10 - Extremely likely").  Returns the
- * score, -1 for a blank answer, -2 for anything else.
- */
-static int
-parse_score(const char *s, size_t len)
-{
-	size_t i = 0;
-	int v = 0;
-
-	voc_text_trim(&s, &len);
-	if (len == 0)
-		return -1;
-	while (i < len && i < 3 && s[i] >= '0' && s[i] <= '9')
-		v = v * 10 + (s[i++] - '0');
-	if (i == 0 || i == 3 || v > 10)
-		return -2;
-	if (i < len && s[i] == '.') {
-		size_t j = i + 1;
-
-		while (j < len && s[j] == '0')
-			j++;
-		if (j == i + 1 || (j < len && s[j] >= '1' && s[j] <= '9'))
-			return -2;
-		i = j;
-	}
-	if (i == len)
-		return v;
-	/* A label: the number must be followed by a separator, not more of
-	 * a number or a unit glued to it. */
-	return s[i] == ' ' || s[i] == '-' || s[i] == '(' || s[i] == ':' ||
-	    s[i] == '\t' ? v : -2;
 }
 
 static int
@@ -187,14 +148,7 @@ parse_args(int argc, char **argv, struct opts *o)
 				    "bootstrap, not \"%s\"", optarg);
 			break;
 		case OPT_COMPARE:
-			if (strcmp(optarg, "previous") == 0)
-				o->compare = COMPARE_PREVIOUS;
-			else if (strcmp(optarg, "overall") == 0)
-				o->compare = COMPARE_OVERALL;
-			else
-				rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
-				    "--compare must be previous or overall, "
-				    "not \"%s\"", optarg);
+			o->compare_arg = optarg;
 			break;
 		case OPT_CONF:
 			rc = voc_cli_real(optarg, 0, 1, "--conf", &o->conf,
@@ -225,13 +179,9 @@ parse_args(int argc, char **argv, struct opts *o)
 	if (rc == 0 && o->score == NULL)
 		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
 		    "the score column is required: add -s COL");
-	if (rc == 0 && o->compare == COMPARE_PREVIOUS &&
-	    o->c.by == VOC_BY_NONE)
-		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
-		    "--compare previous needs periods: add -t COL --by PERIOD");
-	if (rc == 0 && o->compare == COMPARE_OVERALL && o->c.group_by == NULL)
-		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
-		    "--compare overall needs groups: add -g COLS");
+	if (rc == 0 && o->compare_arg != NULL)
+		rc = voc_compare_parse(o->compare_arg, &o->c, &o->compare,
+		    &err);
 	if (rc == 0 && o->ci == VOC_CI_BOOTSTRAP && o->c.weight_col != NULL)
 		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
 		    "--ci bootstrap is for unweighted data; with -w use "
@@ -257,6 +207,19 @@ result(const struct opts *o, const struct acc *a, struct voc_nps_result *r)
 	return 0;
 }
 
+static void
+acc_merge(void *dst, const void *src)
+{
+	voc_nps_merge(&((struct acc *)dst)->nps, &((const struct acc *)src)->nps);
+}
+
+static void
+acc_less(void *out, const void *whole, const void *part)
+{
+	voc_nps_less(&((struct acc *)out)->nps, &((const struct acc *)whole)->nps,
+	    &((const struct acc *)part)->nps);
+}
+
 static int
 write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
     struct voc_error *err)
@@ -264,14 +227,14 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 	static const char *const base[] = {"n", "promoters", "passives",
 	    "detractors", "pct_promoters", "pct_passives", "pct_detractors",
 	    "nps", "se", "ci_low", "ci_high", "no_response"};
-	static const char *const cmp[] = {"change", "change_ci_low",
-	    "change_ci_high", "p_value"};
+	static const struct voc_compare_ops ops = {sizeof(struct acc),
+	    acc_merge, acc_less};
 	const char *names[64];
 	size_t n = 0, nkeys = voc_input_nkeys(in);
 	double scale = o->proportions ? 1 : 100;
-	struct voc_group *totals = NULL;
+	struct voc_compare *cmp = NULL;
 	struct voc_writer *w;
-	char *buf = NULL;
+	int rc = 0;
 
 	for (size_t i = 0; i < nkeys && n < 40; i++)
 		names[n++] = voc_input_key_name(in, i);
@@ -279,47 +242,30 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 		names[n++] = base[i];
 	if (o->c.weight_col)
 		names[n++] = "n_eff";
-	if (o->compare != COMPARE_NONE)
+	if (o->compare != VOC_COMPARE_NONE)
 		for (size_t i = 0; i < 4; i++)
-			names[n++] = cmp[i];
+			names[n++] = voc_compare_columns[i];
 
 	voc_group_sort(g, voc_input_key_cmp);
-	/* One buffer for the keys of compared-with groups: a key with its
-	 * period changed is as long, one with its groups cleared 4 bytes a
-	 * group plus the period. */
-	size_t maxkey = 0;
-	for (size_t i = 0; i < voc_group_count(g); i++)
-		if (voc_group_entry(g, i)->keylen > maxkey)
-			maxkey = voc_group_entry(g, i)->keylen;
-	if ((buf = malloc(maxkey + 4 * nkeys + 16)) == NULL)
-		goto nomem;
-	if (o->compare == COMPARE_OVERALL) {
-		/* The whole of each period, to take each group out of. */
-		if ((totals = voc_group_new(sizeof(struct acc))) == NULL)
-			goto nomem;
-		for (size_t i = 0; i < voc_group_count(g); i++) {
-			const struct voc_group_entry *e = voc_group_entry(g, i);
-			size_t kl = voc_input_key_rekey(in, e->key, e->keylen,
-			    0, voc_input_key_period(e->key, e->keylen), buf);
-			struct acc *t = voc_group_get(totals, buf, kl);
-
-			if (t == NULL)
-				goto nomem;
-			voc_nps_merge(&t->nps, &((struct acc *)e->acc)->nps);
-		}
-	}
+	if (o->compare != VOC_COMPARE_NONE &&
+	    (cmp = voc_compare_new(o->compare, in, g, &ops)) == NULL)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
 	if ((w = voc_writer_open(stdout, o->c.out, o->c.precision, names, n))
-	    == NULL)
-		goto nomem;
+	    == NULL) {
+		voc_compare_free(cmp);
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	}
 	for (size_t i = 0; i < voc_group_count(g); i++) {
 		const struct voc_group_entry *e = voc_group_entry(g, i);
-		const struct acc *a = e->acc;
+		const struct acc *a = e->acc, *b;
 		struct voc_nps_result r, rb;
-		struct acc other;
-		const struct acc *base_acc = NULL;
 
-		if (result(o, a, &r) < 0)
-			goto nomem;
+		if (result(o, a, &r) < 0) {
+			rc = -1;
+			break;
+		}
 		voc_input_key_write(in, w, e->key, e->keylen);
 		voc_writer_int(w, r.n);
 		voc_writer_int(w, a->nps.n[VOC_NPS_PROMOTER]);
@@ -335,27 +281,14 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 		voc_writer_int(w, a->nonresp);
 		if (o->c.weight_col)
 			voc_writer_num(w, r.n_eff);
-		if (o->compare == COMPARE_NONE)
+		if (cmp == NULL)
 			continue;
-		if (o->compare == COMPARE_PREVIOUS) {
-			int64_t p = voc_input_key_period(e->key, e->keylen);
-			size_t kl = voc_input_key_rekey(in, e->key, e->keylen,
-			    1, p - 1, buf);
-
-			base_acc = voc_group_find(g, buf, kl);
-		} else {
-			size_t kl = voc_input_key_rekey(in, e->key, e->keylen,
-			    0, voc_input_key_period(e->key, e->keylen), buf);
-			const struct acc *t = voc_group_find(totals, buf, kl);
-
-			memset(&other, 0, sizeof(other));
-			voc_nps_less(&other.nps, &t->nps, &a->nps);
-			base_acc = &other;
-		}
 		double lo = NAN, hi = NAN, p = NAN, d = NAN;
-		if (base_acc != NULL) {
-			if (result(o, base_acc, &rb) < 0)
-				goto nomem;
+		if ((b = voc_compare_base(cmp, e)) != NULL) {
+			if (result(o, b, &rb) < 0) {
+				rc = -1;
+				break;
+			}
 			voc_stats_diff(rb.nps, rb.se, r.nps, r.se, o->conf, &lo,
 			    &hi, &p);
 			d = r.nps - rb.nps;
@@ -365,13 +298,11 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 		voc_writer_num(w, scale * hi);
 		voc_writer_num(w, p);
 	}
-	free(buf);
-	voc_group_free(totals);
-	return voc_writer_close(w, 0, err);
-nomem:
-	free(buf);
-	voc_group_free(totals);
-	return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+	voc_compare_free(cmp);
+	if (voc_writer_close(w, 0, err) < 0)
+		return -1;
+	return rc < 0 ? voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+	    "out of memory") : 0;
 }
 
 int
@@ -408,10 +339,11 @@ main(int argc, char **argv)
 		rc = voc_error_set(&err, VOC_ERR_DATA, NULL, 0, "out of memory");
 	while ((rc = voc_input_next(in, &rec, &err)) == 1) {
 		const struct voc_row *row = rec.row;
-		int s = parse_score(row->field[score_col], row->len[score_col]);
+		int s, rs = voc_text_scale_number(row->field[score_col],
+		    row->len[score_col], &s);
 		struct acc *a;
 
-		if (s == -2) {
+		if (rs == -2 || (rs == 0 && s > 10)) {
 			if (voc_input_skip(in, row, &err, "column \"%s\": "
 			    "\"%s\" is not a score 0-10",
 			    voc_input_colname(in, score_col),
@@ -426,7 +358,7 @@ main(int argc, char **argv)
 			    "out of memory");
 			break;
 		}
-		if (s == -1) {
+		if (rs == -1) {
 			voc_input_nonresponse(in);
 			a->nonresp++;
 		} else

@@ -182,3 +182,106 @@ voc_stats_diff(double a, double se_a, double b, double se_b, double conf,
 	*hi = d + z * se;
 	*p = se > 0 ? voc_stats_p(d / se) : NAN;
 }
+
+void
+voc_stats_wilson(double p, double n, double conf, double *lo, double *hi)
+{
+	double z = voc_stats_z(conf), z2 = z * z;
+
+	if (!(n > 0)) {
+		*lo = *hi = NAN;
+		return;
+	}
+	double d = 1 + z2 / n;
+	double c = (p + z2 / (2 * n)) / d;
+	double h = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / d;
+	*lo = c - h < 0 ? 0 : c - h;
+	*hi = c + h > 1 ? 1 : c + h;
+}
+
+void
+voc_stats_newcombe(double p1, double n1, double p2, double n2, double conf,
+    double *lo, double *hi, double *pvalue)
+{
+	double l1, u1, l2, u2, d = p2 - p1;
+
+	voc_stats_wilson(p1, n1, conf, &l1, &u1);
+	voc_stats_wilson(p2, n2, conf, &l2, &u2);
+	*lo = d - sqrt((p2 - l2) * (p2 - l2) + (u1 - p1) * (u1 - p1));
+	*hi = d + sqrt((u2 - p2) * (u2 - p2) + (p1 - l1) * (p1 - l1));
+	double pool = (p1 * n1 + p2 * n2) / (n1 + n2);
+	double se = sqrt(pool * (1 - pool) * (1 / n1 + 1 / n2));
+	*pvalue = se > 0 ? voc_stats_p(d / se) : NAN;
+}
+
+void
+voc_rating_add(struct voc_rating *a, double x, double weight, int top,
+    int bottom)
+{
+	a->n++;
+	a->w += weight;
+	a->wx += weight * x;
+	a->wx2 += weight * x * x;
+	a->w2 += weight * weight;
+	if (top) {
+		a->top_n++;
+		a->top_w += weight;
+	}
+	if (bottom) {
+		a->bottom_n++;
+		a->bottom_w += weight;
+	}
+}
+
+void
+voc_rating_merge(struct voc_rating *a, const struct voc_rating *b)
+{
+	a->n += b->n;
+	a->top_n += b->top_n;
+	a->bottom_n += b->bottom_n;
+	a->w += b->w;
+	a->wx += b->wx;
+	a->wx2 += b->wx2;
+	a->w2 += b->w2;
+	a->top_w += b->top_w;
+	a->bottom_w += b->bottom_w;
+}
+
+void
+voc_rating_less(struct voc_rating *out, const struct voc_rating *a,
+    const struct voc_rating *b)
+{
+	out->n = a->n - b->n;
+	out->top_n = a->top_n - b->top_n;
+	out->bottom_n = a->bottom_n - b->bottom_n;
+	out->w = a->w - b->w;
+	out->wx = a->wx - b->wx;
+	out->wx2 = a->wx2 - b->wx2;
+	out->w2 = a->w2 - b->w2;
+	out->top_w = a->top_w - b->top_w;
+	out->bottom_w = a->bottom_w - b->bottom_w;
+}
+
+void
+voc_rating_result(const struct voc_rating *a, double conf,
+    struct voc_rating_result *r)
+{
+	r->n = a->n;
+	r->mean = r->sd = r->top = r->bottom = r->lo = r->hi = NAN;
+	r->n_eff = a->n > 0 ? 0 : NAN;
+	if (a->n == 0 || !(a->w > 0))
+		return;
+	r->mean = a->wx / a->w;
+	r->top = a->top_w / a->w;
+	r->bottom = a->bottom_w / a->w;
+	r->n_eff = a->w * a->w / a->w2;
+	/* Reliability weights: divide by W - sum w^2 / W, which is n - 1
+	 * for unit weights.  The sum of squares is taken about the mean in
+	 * one step, clamped at 0 against rounding. */
+	double denom = a->w - a->w2 / a->w;
+	if (denom > 0) {
+		double ss = a->wx2 - a->wx * a->wx / a->w;
+		r->sd = sqrt(ss > 0 ? ss / denom : 0);
+	}
+	voc_stats_wilson(r->top, r->n_eff, conf, &r->lo, &r->hi);
+}

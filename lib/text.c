@@ -145,3 +145,34 @@ voc_text_ieq(const char *a, const char *b, size_t blen)
 	}
 	return a[i] == '\0';
 }
+
+int
+voc_text_scale_number(const char *s, size_t len, int *out)
+{
+	size_t i = 0;
+	int v = 0;
+
+	voc_text_trim(&s, &len);
+	if (len == 0)
+		return -1;
+	while (i < len && i < 4 && s[i] >= '0' && s[i] <= '9')
+		v = v * 10 + (s[i++] - '0');
+	if (i == 0 || i == 4)
+		return -2;
+	if (i < len && s[i] == '.') {
+		size_t j = i + 1;
+
+		while (j < len && s[j] == '0')
+			j++;
+		if (j == i + 1 || (j < len && s[j] >= '1' && s[j] <= '9'))
+			return -2;
+		i = j;
+	}
+	/* A label: the number must be followed by a separator, not more of
+	 * a number or a unit glued to it. */
+	if (i < len && s[i] != ' ' && s[i] != '-' && s[i] != '(' &&
+	    s[i] != ':' && s[i] != '\t')
+		return -2;
+	*out = v;
+	return 0;
+}

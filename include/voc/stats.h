@@ -78,4 +78,52 @@ int voc_nps_result(const struct voc_nps *a, enum voc_ci ci, double conf,
 void voc_stats_diff(double a, double se_a, double b, double se_b,
     double conf, double *lo, double *hi, double *p);
 
+/*
+ * Wilson's score interval for a proportion p observed on n (effective)
+ * answers (Wilson 1927, JASA 22; the form in Newcombe 1998, "Two-sided
+ * confidence intervals for the single proportion", Statistics in
+ * Medicine 17, method 3).  NaN when n is 0.
+ */
+void voc_stats_wilson(double p, double n, double conf, double *lo,
+    double *hi);
+
+/*
+ * The difference p2 - p1 of two independent proportions: Newcombe's
+ * hybrid score interval (Newcombe 1998, "Interval estimation for the
+ * difference between independent proportions", Statistics in Medicine
+ * 17, method 10), and the two-sided p-value of the pooled two-proportion
+ * z test.
+ */
+void voc_stats_newcombe(double p1, double n1, double p2, double n2,
+    double conf, double *lo, double *hi, double *pvalue);
+
+/*
+ * A rating-scale accumulator: answers, weighted moments and the weighted
+ * top-box and bottom-box counts.
+ */
+struct voc_rating {
+	long long n;		/* answers */
+	long long top_n, bottom_n;
+	double w, wx, wx2, w2;	/* sums of w, w x, w x^2, w^2 */
+	double top_w, bottom_w;
+};
+
+void voc_rating_add(struct voc_rating *a, double x, double weight, int top,
+    int bottom);
+void voc_rating_merge(struct voc_rating *a, const struct voc_rating *b);
+void voc_rating_less(struct voc_rating *out, const struct voc_rating *a,
+    const struct voc_rating *b);
+
+struct voc_rating_result {
+	long long n;
+	double mean, sd;	/* weighted; sd with the n - 1 analogue */
+	double top, bottom;	/* weighted top-box and bottom-box shares */
+	double lo, hi;		/* Wilson interval of top, on n_eff */
+	double n_eff;		/* Kish effective sample size */
+};
+
+/* The results; NaN where they cannot be known (n 0, sd of 1 answer). */
+void voc_rating_result(const struct voc_rating *a, double conf,
+    struct voc_rating_result *r);
+
 #endif

@@ -26,6 +26,14 @@ size_t voc_text_width(const char *s, size_t len);
  * either end. */
 void voc_text_trim(const char **s, size_t *len);
 
+/*
+ * Reads a rating-scale answer: an integer ("9"), an integral decimal as
+ * spreadsheets write it ("9.0"), or a label that starts with the number
+ * ("10 - Extremely likely", "0 (Not at all likely)").  Returns 0 and sets
+ * *v, -1 for a blank answer, -2 for anything else.
+ */
+int voc_text_scale_number(const char *s, size_t len, int *v);
+
 /* ASCII case-insensitive equality of a NUL-terminated and a counted string. */
 int voc_text_ieq(const char *a, const char *b, size_t blen);
 
