@@ -81,14 +81,6 @@ help(void)
 }
 
 static int
-die_usage(const struct voc_error *err)
-{
-	voc_error_print(PROG, err, stderr);
-	fprintf(stderr, "Try '%s --help'.\n", PROG);
-	return 2;
-}
-
-static int
 parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option own[] = {
@@ -189,7 +181,7 @@ parse_args(int argc, char **argv, struct opts *o)
 	if (rc == 0)
 		rc = voc_cli_finish(&o->c, &err);
 	if (rc != 0)
-		exit(die_usage(&err));
+		exit(voc_cli_fail(PROG, &err));
 	return 0;
 }
 
@@ -324,10 +316,7 @@ main(int argc, char **argv)
 	    &err)) == NULL || voc_input_column(in, o.score, &score_col,
 	    &err) < 0) {
 		voc_input_close(in);
-		if (err.kind == VOC_ERR_USAGE)
-			return die_usage(&err);
-		voc_error_print(PROG, &err, stderr);
-		return 1;
+		return voc_cli_fail(PROG, &err);
 	}
 	if ((g = voc_group_new(sizeof(struct acc))) == NULL) {
 		fprintf(stderr, "%s: out of memory\n", PROG);

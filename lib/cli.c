@@ -4,6 +4,7 @@
  * junk is a usage error naming the option.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,4 +231,13 @@ voc_cli_finish(struct voc_common *c, struct voc_error *err)
 	if (!c->out_set)
 		c->out = isatty(STDOUT_FILENO) ? VOC_OUT_TABLE : VOC_OUT_CSV;
 	return 0;
+}
+
+int
+voc_cli_fail(const char *prog, const struct voc_error *err)
+{
+	voc_error_print(prog, err, stderr);
+	if (err->kind == VOC_ERR_USAGE)
+		fprintf(stderr, "Try '%s --help'.\n", prog);
+	return voc_error_status(err);
 }

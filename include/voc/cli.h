@@ -84,6 +84,12 @@ int voc_cli_integer(const char *s, long long min, long long max,
 int voc_cli_real(const char *s, double lo, double hi, const char *what,
     double *out, struct voc_error *err);
 
+/*
+ * Prints err as "prog: message" (with a pointer to --help for usage
+ * errors) and returns the exit status it calls for.
+ */
+int voc_cli_fail(const char *prog, const struct voc_error *err);
+
 /* The shared options' lines for a program's --help text. */
 extern const char voc_cli_help[];
 

@@ -104,5 +104,62 @@ main(void)
 	CHECK_NEAR(lo, -0.11913063514, 1e-9);
 	CHECK_NEAR(hi, 0.31913063514, 1e-9);
 	CHECK_NEAR(p, 0.37109336952, 1e-9);
+
+	/* Wilson intervals of the issue: 7/20 -> [18.119, 56.715] %,
+	 * 81/100 -> [72.221, 87.485] %, 0/10 -> [0, 27.753] %. */
+	voc_stats_wilson(7.0 / 20, 20, 0.95, &lo, &hi);
+	CHECK_NEAR(100 * lo, 18.119, 5e-4);
+	CHECK_NEAR(100 * hi, 56.715, 5e-4);
+	voc_stats_wilson(0.81, 100, 0.95, &lo, &hi);
+	CHECK_NEAR(100 * lo, 72.221, 5e-4);
+	CHECK_NEAR(100 * hi, 87.485, 5e-4);
+	voc_stats_wilson(0, 10, 0.95, &lo, &hi);
+	CHECK_NEAR(100 * lo, 0, 1e-12);
+	CHECK_NEAR(100 * hi, 27.753, 5e-4);
+	voc_stats_wilson(0.5, 0, 0.95, &lo, &hi);
+	CHECK(isnan(lo) && isnan(hi));
+
+	/* Newcombe's hybrid score interval, 81/100 against 70/100:
+	 * [-0.948, 22.573] points; the pooled z test gives p = 0.070527
+	 * (z = 0.11 / sqrt(0.755 * 0.245 * 0.02)). */
+	voc_stats_newcombe(0.70, 100, 0.81, 100, 0.95, &lo, &hi, &p);
+	CHECK_NEAR(100 * lo, -0.948, 5e-4);
+	CHECK_NEAR(100 * hi, 22.573, 5e-4);
+	CHECK_NEAR(p, 0.0705269968501, 1e-9);
+
+	/* Ratings by hand: 5, 4, 4, 2, 1 on 1-5, top-2 and bottom-2 boxes:
+	 * mean 3.2, sd sqrt(((1.8)^2 + 2 (0.8)^2 + (1.2)^2 + (2.2)^2) / 4)
+	 * = sqrt(10.8 / 4), top 3/5, bottom 2/5, Wilson of 3/5 on 5. */
+	struct voc_rating ra = {0}, rb2 = {0};
+	struct voc_rating_result rr;
+	int pts[] = {5, 4, 4, 2, 1};
+	for (int i = 0; i < 5; i++)
+		voc_rating_add(i < 2 ? &ra : &rb2, pts[i], 1, pts[i] >= 4,
+		    pts[i] <= 2);
+	voc_rating_merge(&ra, &rb2);
+	voc_rating_result(&ra, 0.95, &rr);
+	CHECK(rr.n == 5 && ra.top_n == 3 && ra.bottom_n == 2);
+	CHECK_NEAR(rr.mean, 3.2, 1e-12);
+	CHECK_NEAR(rr.sd, sqrt(10.8 / 4), 1e-12);
+	CHECK_NEAR(rr.top, 0.6, 1e-12);
+	CHECK_NEAR(rr.bottom, 0.4, 1e-12);
+	voc_stats_wilson(0.6, 5, 0.95, &lo, &hi);
+	CHECK_NEAR(rr.lo, lo, 1e-12);
+	CHECK_NEAR(rr.n_eff, 5, 1e-12);
+	/* Weighted: 5 with weight 3, 1 with weight 1: mean (15 + 1) / 4 = 4,
+	 * sd^2 = (3 (1)^2 + 1 (3)^2) / (4 - 10/4) = 12 / 1.5 = 8. */
+	struct voc_rating rw = {0};
+	voc_rating_add(&rw, 5, 3, 1, 0);
+	voc_rating_add(&rw, 1, 1, 0, 1);
+	voc_rating_result(&rw, 0.95, &rr);
+	CHECK_NEAR(rr.mean, 4, 1e-12);
+	CHECK_NEAR(rr.sd, sqrt(8), 1e-12);
+	CHECK_NEAR(rr.top, 0.75, 1e-12);
+	CHECK_NEAR(rr.n_eff, 16.0 / 10.0, 1e-12);
+	/* One answer: no sd. */
+	struct voc_rating r1 = {0};
+	voc_rating_add(&r1, 3, 1, 0, 0);
+	voc_rating_result(&r1, 0.95, &rr);
+	CHECK(rr.mean == 3 && isnan(rr.sd));
 	return check_done("test_stats");
 }

@@ -1,0 +1,482 @@
+/*
+ * csat-agg: satisfaction (CSAT) and effort (CES) scores on any rating
+ * scale, per group and period: mean, top-box and bottom-box shares with
+ * Wilson intervals, the distribution over the scale, and comparisons.
+ * Answers may be numbers, labels ("Very satisfied", とても満足) or
+ * Zendesk's good/bad ratings.  Options and plumbing only: reading,
+ * grouping, labels, statistics and output are the library's.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "voc/cli.h"
+#include "voc/compare.h"
+#include "voc/group.h"
+#include "voc/input.h"
+#include "voc/labels.h"
+#include "voc/stats.h"
+#include "voc/text.h"
+#include "voc/writer.h"
+
+#define PROG "csat-agg"
+#define MAX_POINTS 101
+
+enum {
+	OPT_BOTTOM = VOC_OPT_PROG,
+	OPT_COMPARE,
+	OPT_CONF,
+	OPT_DIST,
+	OPT_LABELS,
+	OPT_MIN_N,
+	OPT_PROPORTIONS,
+	OPT_SCALE,
+	OPT_TOP
+};
+
+/* What the column holds, decided by its first answer. */
+enum mode {
+	MODE_UNKNOWN = 0,
+	MODE_SCALE,
+	MODE_BINARY
+};
+
+struct opts {
+	struct voc_common c;
+	const char *score;
+	int lo, hi;
+	long long top, bottom;
+	struct voc_labels *labels;
+	int dist;
+	double conf;
+	const char *compare_arg;
+	enum voc_compare_mode compare;
+	long long min_n;
+	int proportions;
+};
+
+/* A group's state; dist has one count per scale point (binary: bad,
+ * good). */
+struct acc {
+	struct voc_rating r;
+	long long nonresp;
+	long long dist[];
+};
+
+static size_t npoints;	/* entries of acc.dist */
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp, "usage: %s -s COL [--scale LO-HI] [--top N] [--bottom N] "
+	    "[--labels SPEC] [--dist]\n"
+	    "                [-g COLS] [-t COL [--by PERIOD]] [-w COL] "
+	    "[--compare previous | overall]\n"
+	    "                [OPTIONS] [FILE ...]\n", PROG);
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	printf("\nSatisfaction (CSAT) or effort (CES) scores of the ratings in "
+	    "column COL.\n\n"
+	    "  -s, --score COL          the rating column\n"
+	    "  --scale LO-HI            the rating scale (default 1-5; 1-7 "
+	    "for CES)\n"
+	    "  --top N, --bottom N      top-N and bottom-N boxes (default 2; "
+	    "3 on 7 points)\n"
+	    "  --labels SPEC            answer words to points: 'Very good=5,"
+	    "Good=4,...'\n"
+	    "  --dist                   one count column per scale point\n"
+	    "  --conf LEVEL             confidence level (default 0.95)\n"
+	    "  --compare previous       each period against the previous one "
+	    "(needs --by)\n"
+	    "  --compare overall        each group against all other "
+	    "answers\n"
+	    "  --min-n N                leave scores empty for groups of "
+	    "fewer answers\n"
+	    "  --proportions            shares 0..1 instead of percentages\n"
+	    "\n%s\nSee csat-agg(1) and vockit(7).\n", voc_cli_help);
+}
+
+static int
+parse_scale(const char *s, struct opts *o, struct voc_error *err)
+{
+	char *end;
+	long lo = strtol(s, &end, 10), hi = -1;
+
+	if (end != s && *end == '-' && end[1] >= '0' && end[1] <= '9')
+		hi = strtol(end + 1, &end, 10);
+	if (*end != '\0' || lo < 0 || hi <= lo || hi > 1000 ||
+	    hi - lo + 1 > MAX_POINTS)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "--scale must be LO-HI with 0 <= LO < HI and at most %d "
+		    "points, such as 1-5 or 0-10, not \"%s\"", MAX_POINTS, s);
+	o->lo = (int)lo;
+	o->hi = (int)hi;
+	return 0;
+}
+
+static void
+parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option own[] = {
+		{"bottom", required_argument, NULL, OPT_BOTTOM},
+		{"compare", required_argument, NULL, OPT_COMPARE},
+		{"conf", required_argument, NULL, OPT_CONF},
+		{"dist", no_argument, NULL, OPT_DIST},
+		{"labels", required_argument, NULL, OPT_LABELS},
+		{"min-n", required_argument, NULL, OPT_MIN_N},
+		{"proportions", no_argument, NULL, OPT_PROPORTIONS},
+		{"scale", required_argument, NULL, OPT_SCALE},
+		{"score", required_argument, NULL, 's'},
+		{"top", required_argument, NULL, OPT_TOP},
+		{NULL, 0, NULL, 0}
+	};
+	struct option *longopts = voc_cli_merge(own);
+	const char *labels = NULL;
+	struct voc_error err;
+	int ch, rc = 0;
+
+	if (longopts == NULL) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		exit(1);
+	}
+	voc_cli_defaults(&o->c);
+	o->lo = 1;
+	o->hi = 5;
+	o->conf = 0.95;
+	voc_error_clear(&err);
+	while (rc == 0 && (ch = getopt_long(argc, argv, VOC_CLI_SHORT "s:",
+	    longopts, NULL)) != -1) {
+		int r = voc_cli_option(&o->c, ch, optarg, &err);
+
+		if (r < 0) {
+			rc = -1;
+			break;
+		}
+		if (r == 1)
+			continue;
+		switch (ch) {
+		case 'h':
+			help();
+			exit(0);
+		case VOC_OPT_VERSION:
+			printf("%s (vockit) %s\n", PROG, VOC_VERSION);
+			exit(0);
+		case 's':
+			o->score = optarg;
+			break;
+		case OPT_BOTTOM:
+			rc = voc_cli_integer(optarg, 1, MAX_POINTS, "--bottom",
+			    &o->bottom, &err);
+			break;
+		case OPT_COMPARE:
+			o->compare_arg = optarg;
+			break;
+		case OPT_CONF:
+			rc = voc_cli_real(optarg, 0, 1, "--conf", &o->conf,
+			    &err);
+			break;
+		case OPT_DIST:
+			o->dist = 1;
+			break;
+		case OPT_LABELS:
+			labels = optarg;
+			break;
+		case OPT_MIN_N:
+			rc = voc_cli_integer(optarg, 0, 1000000000, "--min-n",
+			    &o->min_n, &err);
+			break;
+		case OPT_PROPORTIONS:
+			o->proportions = 1;
+			break;
+		case OPT_SCALE:
+			rc = parse_scale(optarg, o, &err);
+			break;
+		case OPT_TOP:
+			rc = voc_cli_integer(optarg, 1, MAX_POINTS, "--top",
+			    &o->top, &err);
+			break;
+		default:
+			free(longopts);
+			usage(stderr);
+			exit(2);
+		}
+	}
+	free(longopts);
+	int points = o->hi - o->lo + 1, box = points == 7 ? 3 : 2;
+	if (o->top == 0)
+		o->top = box;
+	if (o->bottom == 0)
+		o->bottom = box;
+	if (rc == 0 && o->score == NULL)
+		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
+		    "the rating column is required: add -s COL");
+	if (rc == 0 && (o->top >= points || o->bottom >= points))
+		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
+		    "--top and --bottom must be smaller than the %d points of "
+		    "the %d-%d scale", points, o->lo, o->hi);
+	if (rc == 0 && o->compare_arg != NULL)
+		rc = voc_compare_parse(o->compare_arg, &o->c, &o->compare,
+		    &err);
+	if (rc == 0 && (o->labels = voc_labels_parse(labels, &err)) == NULL)
+		rc = -1;
+	if (rc == 0)
+		rc = voc_cli_finish(&o->c, &err);
+	if (rc != 0)
+		exit(voc_cli_fail(PROG, &err));
+}
+
+/*
+ * Classifies one answer.  Returns 0 with *point set (for binary answers
+ * 1 good, 0 bad), -1 for a non-response, -2 for a bad answer with a
+ * reason in why.
+ */
+static int
+classify(const struct opts *o, enum mode *mode, const char *s, size_t len,
+    int *point, char *why, size_t whysize)
+{
+	enum voc_binary b = voc_labels_binary(s, len);
+	enum mode kind = b != VOC_BINARY_NONE ? MODE_BINARY : MODE_SCALE;
+	int rc = voc_text_scale_number(s, len, point);
+
+	if (rc == -1)
+		return -1;
+	if (rc == -2 && kind == MODE_SCALE &&
+	    voc_labels_find(o->labels, o->lo == 1 && o->hi == 5, s, len,
+	    point) < 0) {
+		snprintf(why, whysize, "is not a rating on the %d-%d scale nor "
+		    "a known label (map it with --labels)", o->lo, o->hi);
+		return -2;
+	}
+	if (*mode != MODE_UNKNOWN && *mode != kind) {
+		snprintf(why, whysize, *mode == MODE_BINARY ? "is a rating on "
+		    "a scale, but the column's first answers were good/bad" :
+		    "is a good/bad rating, but the column's first answers were "
+		    "on the %d-%d scale", o->lo, o->hi);
+		return -2;
+	}
+	*mode = kind;
+	if (kind == MODE_BINARY) {
+		if (b == VOC_BINARY_NOANSWER)
+			return -1;
+		*point = b == VOC_BINARY_GOOD;
+		return 0;
+	}
+	if (*point < o->lo || *point > o->hi) {
+		snprintf(why, whysize, "is outside the %d-%d scale%s", o->lo,
+		    o->hi, rc == 0 ? "" : " (its --labels point)");
+		return -2;
+	}
+	return 0;
+}
+
+static void
+acc_merge(void *dst, const void *src)
+{
+	struct acc *a = dst;
+	const struct acc *b = src;
+
+	voc_rating_merge(&a->r, &b->r);
+}
+
+static void
+acc_less(void *out, const void *whole, const void *part)
+{
+	voc_rating_less(&((struct acc *)out)->r, &((const struct acc *)whole)->r,
+	    &((const struct acc *)part)->r);
+}
+
+static void
+result(const struct opts *o, const struct acc *a, enum mode mode,
+    struct voc_rating_result *r)
+{
+	voc_rating_result(&a->r, o->conf, r);
+	if (mode == MODE_BINARY)
+		r->mean = r->sd = NAN;
+	if (r->n < o->min_n)
+		r->mean = r->sd = r->top = r->bottom = r->lo = r->hi = NAN;
+}
+
+static int
+write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
+    enum mode mode, struct voc_error *err)
+{
+	static const char *const base[] = {"n", "mean", "sd", "top_box",
+	    "pct_top_box", "bottom_box", "pct_bottom_box", "ci_low", "ci_high",
+	    "no_response"};
+	static const struct voc_compare_ops ops = {0, acc_merge, acc_less};
+	struct voc_compare_ops cops = ops;
+	size_t nkeys = voc_input_nkeys(in), n = 0, ndist = 0;
+	const char **names;
+	char (*distnames)[16];
+	double scale = o->proportions ? 1 : 100;
+	struct voc_compare *cmp = NULL;
+	struct voc_writer *w = NULL;
+
+	if (o->dist)
+		ndist = mode == MODE_BINARY ? 2 : npoints;
+	names = calloc(nkeys + 20 + ndist, sizeof(*names));
+	distnames = calloc(ndist + 1, sizeof(*distnames));
+	if (names == NULL || distnames == NULL)
+		goto nomem;
+	for (size_t i = 0; i < nkeys; i++)
+		names[n++] = voc_input_key_name(in, i);
+	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		names[n++] = base[i];
+	if (o->c.weight_col)
+		names[n++] = "n_eff";
+	for (size_t i = 0; i < ndist; i++) {
+		if (mode == MODE_BINARY)
+			snprintf(distnames[i], 16, "n_%s", i ? "good" : "bad");
+		else
+			snprintf(distnames[i], 16, "n_%d", o->lo + (int)i);
+		names[n++] = distnames[i];
+	}
+	if (o->compare != VOC_COMPARE_NONE)
+		for (size_t i = 0; i < 4; i++)
+			names[n++] = voc_compare_columns[i];
+
+	voc_group_sort(g, voc_input_key_cmp);
+	cops.acc_size = sizeof(struct acc) + npoints * sizeof(long long);
+	if (o->compare != VOC_COMPARE_NONE &&
+	    (cmp = voc_compare_new(o->compare, in, g, &cops)) == NULL)
+		goto nomem;
+	if ((w = voc_writer_open(stdout, o->c.out, o->c.precision, names, n))
+	    == NULL)
+		goto nomem;
+	for (size_t i = 0; i < voc_group_count(g); i++) {
+		const struct voc_group_entry *e = voc_group_entry(g, i);
+		const struct acc *a = e->acc, *b;
+		struct voc_rating_result r, rb;
+
+		result(o, a, mode, &r);
+		voc_input_key_write(in, w, e->key, e->keylen);
+		voc_writer_int(w, r.n);
+		voc_writer_num(w, r.mean);
+		voc_writer_num(w, r.sd);
+		voc_writer_int(w, a->r.top_n);
+		voc_writer_num(w, scale * r.top);
+		voc_writer_int(w, a->r.bottom_n);
+		voc_writer_num(w, scale * r.bottom);
+		voc_writer_num(w, scale * r.lo);
+		voc_writer_num(w, scale * r.hi);
+		voc_writer_int(w, a->nonresp);
+		if (o->c.weight_col)
+			voc_writer_num(w, r.n_eff);
+		for (size_t k = 0; k < ndist; k++)
+			voc_writer_int(w, a->dist[k]);
+		if (cmp == NULL)
+			continue;
+		double lo = NAN, hi = NAN, p = NAN, d = NAN;
+		if ((b = voc_compare_base(cmp, e)) != NULL) {
+			result(o, b, mode, &rb);
+			if (!isnan(r.top) && !isnan(rb.top)) {
+				voc_stats_newcombe(rb.top, rb.n_eff, r.top,
+				    r.n_eff, o->conf, &lo, &hi, &p);
+				d = r.top - rb.top;
+			}
+		}
+		voc_writer_num(w, scale * d);
+		voc_writer_num(w, scale * lo);
+		voc_writer_num(w, scale * hi);
+		voc_writer_num(w, p);
+	}
+	voc_compare_free(cmp);
+	free(names);
+	free(distnames);
+	return voc_writer_close(w, 0, err);
+nomem:
+	voc_compare_free(cmp);
+	free(names);
+	free(distnames);
+	return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct voc_error err;
+	struct voc_input *in;
+	struct voc_group *g;
+	struct voc_record rec;
+	enum mode mode = MODE_UNKNOWN;
+	size_t col;
+	int rc, status = 0;
+	char why[200];
+
+	memset(&o, 0, sizeof(o));
+	voc_stats_init();
+	parse_args(argc, argv, &o);
+	voc_error_clear(&err);
+	if ((in = voc_input_open(&o.c, PROG, argv + optind, argc - optind,
+	    &err)) == NULL || voc_input_column(in, o.score, &col, &err) < 0) {
+		voc_input_close(in);
+		voc_labels_free(o.labels);
+		return voc_cli_fail(PROG, &err);
+	}
+	npoints = (size_t)(o.hi - o.lo + 1);
+	if (npoints < 2)
+		npoints = 2;
+	g = voc_group_new(sizeof(struct acc) + npoints * sizeof(long long));
+	/* Without -g or --by there is one group, reported even when empty. */
+	if (g == NULL || (voc_input_nkeys(in) == 0 &&
+	    voc_group_get(g, "", 0) == NULL)) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		return 1;
+	}
+	while ((rc = voc_input_next(in, &rec, &err)) == 1) {
+		const struct voc_row *row = rec.row;
+		int point, c = classify(&o, &mode, row->field[col],
+		    row->len[col], &point, why, sizeof(why));
+		struct acc *a;
+
+		if (c == -2) {
+			if (voc_input_skip(in, row, &err, "column \"%s\": \"%s\" "
+			    "%s", voc_input_colname(in, col), row->field[col],
+			    why) < 0) {
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		if ((a = voc_group_get(g, rec.key, rec.keylen)) == NULL) {
+			rc = voc_error_set(&err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+			break;
+		}
+		if (c == -1) {
+			voc_input_nonresponse(in);
+			a->nonresp++;
+			continue;
+		}
+		if (mode == MODE_BINARY) {
+			voc_rating_add(&a->r, point, rec.weight, point == 1,
+			    point == 0);
+			a->dist[point]++;
+		} else {
+			voc_rating_add(&a->r, point, rec.weight,
+			    point > o.hi - o.top, point < o.lo + o.bottom);
+			a->dist[point - o.lo]++;
+		}
+	}
+	if (rc < 0) {
+		voc_error_print(PROG, &err, stderr);
+		status = 1;
+	} else {
+		if (write_table(&o, in, g, mode, &err) < 0) {
+			voc_error_print(PROG, &err, stderr);
+			status = 1;
+		}
+		voc_input_report(in, stderr);
+	}
+	voc_group_free(g);
+	voc_input_close(in);
+	voc_labels_free(o.labels);
+	return status;
+}
