@@ -232,27 +232,34 @@ parse_args(int argc, char **argv, struct opts *o)
 }
 
 /*
- * Classifies one answer.  Returns 0 with *point set (for binary answers
- * 1 good, 0 bad), -1 for a non-response, -2 for a bad answer with a
- * reason in why.
+ * Classifies one answer, trying in turn: blank (a non-response), the
+ * user's --labels, a number, Zendesk's good/bad words, the built-in
+ * 5-point labels.  Returns 0 with *point set (for good/bad, 1 and 0), -1
+ * for a non-response, -2 for a bad answer with a reason in why.
  */
 static int
 classify(const struct opts *o, enum mode *mode, const char *s, size_t len,
     int *point, char *why, size_t whysize)
 {
-	enum voc_binary b = voc_labels_binary(s, len);
-	enum mode kind = b != VOC_BINARY_NONE ? MODE_BINARY : MODE_SCALE;
+	enum voc_binary b = VOC_BINARY_NONE;
 	int rc = voc_text_scale_number(s, len, point);
 
 	if (rc == -1)
 		return -1;
-	if (rc == -2 && kind == MODE_SCALE &&
-	    voc_labels_find(o->labels, o->lo == 1 && o->hi == 5, s, len,
-	    point) < 0) {
-		snprintf(why, whysize, "is not a rating on the %d-%d scale nor "
-		    "a known label (map it with --labels)", o->lo, o->hi);
-		return -2;
+	if (voc_labels_find(o->labels, 0, s, len, point) == 0)
+		rc = 1;
+	else if (rc == -2 && (b = voc_labels_binary(s, len)) ==
+	    VOC_BINARY_NONE) {
+		if (voc_labels_find(NULL, o->lo == 1 && o->hi == 5, s, len,
+		    point) < 0) {
+			snprintf(why, whysize, "is not a rating on the %d-%d "
+			    "scale nor a known label (map it with --labels)",
+			    o->lo, o->hi);
+			return -2;
+		}
+		rc = 1;
 	}
+	enum mode kind = b != VOC_BINARY_NONE ? MODE_BINARY : MODE_SCALE;
 	if (*mode != MODE_UNKNOWN && *mode != kind) {
 		snprintf(why, whysize, *mode == MODE_BINARY ? "is a rating on "
 		    "a scale, but the column's first answers were good/bad" :
@@ -269,7 +276,7 @@ classify(const struct opts *o, enum mode *mode, const char *s, size_t len,
 	}
 	if (*point < o->lo || *point > o->hi) {
 		snprintf(why, whysize, "is outside the %d-%d scale%s", o->lo,
-		    o->hi, rc == 0 ? "" : " (its --labels point)");
+		    o->hi, rc == 0 ? "" : " (the point its label maps to)");
 		return -2;
 	}
 	return 0;
