@@ -5,7 +5,8 @@
  *
  * Writes ROWS responses as CSV (or JSON Lines with -j) to standard output:
  * respondent_id, submitted_at (ISO 8601, UTC), segment (8 values), region
- * (4 values), score (0-10, about 3% blank), comment (free text, quoted,
+ * (4 values), score (0-10, about 3% blank), csat (1-5, about 5% blank),
+ * comment (free text, quoted,
  * with commas and doubled quotes; empty for about 40% of rows).  The
  * comment is the last column so that tools without a CSV parser (mawk,
  * datamash) still split the other columns right and can be compared.
@@ -46,8 +47,9 @@ main(int argc, char **argv)
 	    "price", "too high", "easy", "to use", "billing", "confusing",
 	    "fast", "delivery", "app", "crashes", "love it", "staff",
 	    "helpful", "\"premium\"", "plan", "setup"};
-	/* Weights of scores 0..10, a typical B2B shape. */
+	/* Weights of scores 0..10, a typical B2B shape, and of CSAT 1..5. */
 	static const unsigned weight[] = {3, 2, 2, 3, 3, 6, 7, 12, 18, 20, 24};
+	static const unsigned cweight[] = {4, 6, 15, 40, 35};
 	int json = 0, c;
 	uint64_t seed = 42;
 	long rows;
@@ -68,10 +70,11 @@ main(int argc, char **argv)
 	}
 	state = seed;
 	if (!json)
-		puts("respondent_id,submitted_at,segment,region,score,comment");
+		puts("respondent_id,submitted_at,segment,region,score,csat,"
+		    "comment");
 	long t = 1704067200;	/* 2024-01-01T00:00:00Z */
 	for (long i = 0; i < rows; i++) {
-		char score[4] = "", comment[256] = "";
+		char score[4] = "", csat[4] = "", comment[256] = "";
 		unsigned s = pick(100), acc = 0, k;
 
 		t += (long)pick(13);
@@ -79,6 +82,13 @@ main(int argc, char **argv)
 			for (k = 0; k < 10 && acc + weight[k] <= s; k++)
 				acc += weight[k];
 			snprintf(score, sizeof(score), "%u", k);
+		}
+		if (pick(100) >= 5) {
+			unsigned c = pick(100), cacc = 0;
+
+			for (k = 0; k < 4 && cacc + cweight[k] <= c; k++)
+				cacc += cweight[k];
+			snprintf(csat, sizeof(csat), "%u", k + 1);
 		}
 		if (pick(10) >= 4) {
 			size_t n = 0;
@@ -109,13 +119,14 @@ main(int argc, char **argv)
 		if (json) {
 			printf("{\"respondent_id\":%ld,\"submitted_at\":\"%s\","
 			    "\"segment\":\"%s\",\"region\":\"%s\",\"score\":%s,"
-			    "\"comment\":\"", i + 1, ts, seg, reg,
-			    score[0] ? score : "null");
+			    "\"csat\":%s,\"comment\":\"", i + 1, ts, seg, reg,
+			    score[0] ? score : "null", csat[0] ? csat : "null");
 			for (char *p = comment; *p; p++)
 				printf(*p == '"' ? "\\\"" : "%c", *p);
 			puts("\"}");
 		} else {
-			printf("%ld,%s,%s,%s,%s,", i + 1, ts, seg, reg, score);
+			printf("%ld,%s,%s,%s,%s,%s,", i + 1, ts, seg, reg, score,
+			    csat);
 			if (comment[0]) {
 				putchar('"');
 				for (char *p = comment; *p; p++) {
