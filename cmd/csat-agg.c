@@ -48,6 +48,7 @@ struct opts {
 	const char *score;
 	int lo, hi;
 	long long top, bottom;
+	const char *labels_arg;
 	struct voc_labels *labels;
 	int dist;
 	double conf;
@@ -120,6 +121,45 @@ parse_scale(const char *s, struct opts *o, struct voc_error *err)
 	return 0;
 }
 
+/* Takes one of csat-agg's own options (voc_cli_parse's callback). */
+static int
+option(void *ctx, int ch, const char *arg, struct voc_error *err)
+{
+	struct opts *o = ctx;
+
+	switch (ch) {
+	case 's':
+		o->score = arg;
+		return 0;
+	case OPT_BOTTOM:
+		return voc_cli_integer(arg, 1, MAX_POINTS, "--bottom",
+		    &o->bottom, err);
+	case OPT_COMPARE:
+		o->compare_arg = arg;
+		return 0;
+	case OPT_CONF:
+		return voc_cli_real(arg, 0, 1, "--conf", &o->conf, err);
+	case OPT_DIST:
+		o->dist = 1;
+		return 0;
+	case OPT_LABELS:
+		o->labels_arg = arg;
+		return 0;
+	case OPT_MIN_N:
+		return voc_cli_integer(arg, 0, 1000000000, "--min-n",
+		    &o->min_n, err);
+	case OPT_PROPORTIONS:
+		o->proportions = 1;
+		return 0;
+	case OPT_SCALE:
+		return parse_scale(arg, o, err);
+	case OPT_TOP:
+		return voc_cli_integer(arg, 1, MAX_POINTS, "--top", &o->top,
+		    err);
+	}
+	return 0;
+}
+
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
@@ -136,78 +176,27 @@ parse_args(int argc, char **argv, struct opts *o)
 		{"top", required_argument, NULL, OPT_TOP},
 		{NULL, 0, NULL, 0}
 	};
-	struct option *longopts = voc_cli_merge(own);
-	const char *labels = NULL;
 	struct voc_error err;
-	int ch, rc = 0;
+	int rc = 0;
 
-	if (longopts == NULL) {
-		fprintf(stderr, "%s: out of memory\n", PROG);
-		exit(1);
-	}
 	voc_cli_defaults(&o->c);
 	o->lo = 1;
 	o->hi = 5;
 	o->conf = 0.95;
 	voc_error_clear(&err);
-	while (rc == 0 && (ch = getopt_long(argc, argv, VOC_CLI_SHORT "s:",
-	    longopts, NULL)) != -1) {
-		int r = voc_cli_option(&o->c, ch, optarg, &err);
-
-		if (r < 0) {
-			rc = -1;
-			break;
-		}
-		if (r == 1)
-			continue;
-		switch (ch) {
-		case 'h':
-			help();
-			exit(0);
-		case VOC_OPT_VERSION:
-			printf("%s (vockit) %s\n", PROG, VOC_VERSION);
-			exit(0);
-		case 's':
-			o->score = optarg;
-			break;
-		case OPT_BOTTOM:
-			rc = voc_cli_integer(optarg, 1, MAX_POINTS, "--bottom",
-			    &o->bottom, &err);
-			break;
-		case OPT_COMPARE:
-			o->compare_arg = optarg;
-			break;
-		case OPT_CONF:
-			rc = voc_cli_real(optarg, 0, 1, "--conf", &o->conf,
-			    &err);
-			break;
-		case OPT_DIST:
-			o->dist = 1;
-			break;
-		case OPT_LABELS:
-			labels = optarg;
-			break;
-		case OPT_MIN_N:
-			rc = voc_cli_integer(optarg, 0, 1000000000, "--min-n",
-			    &o->min_n, &err);
-			break;
-		case OPT_PROPORTIONS:
-			o->proportions = 1;
-			break;
-		case OPT_SCALE:
-			rc = parse_scale(optarg, o, &err);
-			break;
-		case OPT_TOP:
-			rc = voc_cli_integer(optarg, 1, MAX_POINTS, "--top",
-			    &o->top, &err);
-			break;
-		default:
-			free(longopts);
-			usage(stderr);
-			exit(2);
-		}
+	switch (voc_cli_parse(argc, argv, own, "s:", &o->c, option, o, &err)) {
+	case VOC_CLI_HELP:
+		help();
+		exit(0);
+	case VOC_CLI_VERSION:
+		printf("%s (vockit) %s\n", PROG, VOC_VERSION);
+		exit(0);
+	case VOC_CLI_ERROR:
+		rc = -1;
+		break;
+	case VOC_CLI_RUN:
+		break;
 	}
-	free(longopts);
 	int points = o->hi - o->lo + 1, box = points == 7 ? 3 : 2;
 	if (o->top == 0)
 		o->top = box;
@@ -223,7 +212,8 @@ parse_args(int argc, char **argv, struct opts *o)
 	if (rc == 0 && o->compare_arg != NULL)
 		rc = voc_compare_parse(o->compare_arg, &o->c, &o->compare,
 		    &err);
-	if (rc == 0 && (o->labels = voc_labels_parse(labels, &err)) == NULL)
+	if (rc == 0 && (o->labels = voc_labels_parse(o->labels_arg, &err)) ==
+	    NULL)
 		rc = -1;
 	if (rc == 0)
 		rc = voc_cli_finish(&o->c, &err);

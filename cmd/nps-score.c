@@ -80,7 +80,50 @@ help(void)
 	    voc_cli_help);
 }
 
+/* Takes one of nps-score's own options (voc_cli_parse's callback). */
 static int
+option(void *ctx, int ch, const char *arg, struct voc_error *err)
+{
+	struct opts *o = ctx;
+
+	switch (ch) {
+	case 's':
+		o->score = arg;
+		return 0;
+	case OPT_CI:
+		if (strcmp(arg, "adjusted-wald") == 0)
+			o->ci = VOC_CI_ADJUSTED_WALD;
+		else if (strcmp(arg, "wald") == 0)
+			o->ci = VOC_CI_WALD;
+		else if (strcmp(arg, "bootstrap") == 0)
+			o->ci = VOC_CI_BOOTSTRAP;
+		else
+			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "--ci must be adjusted-wald, wald or bootstrap, "
+			    "not \"%s\"", arg);
+		return 0;
+	case OPT_COMPARE:
+		o->compare_arg = arg;
+		return 0;
+	case OPT_CONF:
+		return voc_cli_real(arg, 0, 1, "--conf", &o->conf, err);
+	case OPT_MIN_N:
+		return voc_cli_integer(arg, 0, 1000000000, "--min-n",
+		    &o->min_n, err);
+	case OPT_PROPORTIONS:
+		o->proportions = 1;
+		return 0;
+	case OPT_RESAMPLES:
+		return voc_cli_integer(arg, 100, 10000000, "--resamples",
+		    &o->resamples, err);
+	case OPT_SEED:
+		return voc_cli_integer(arg, 0, 4294967295LL, "--seed",
+		    &o->seed, err);
+	}
+	return 0;
+}
+
+static void
 parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option own[] = {
@@ -94,80 +137,27 @@ parse_args(int argc, char **argv, struct opts *o)
 		{"seed", required_argument, NULL, OPT_SEED},
 		{NULL, 0, NULL, 0}
 	};
-	struct option *longopts = voc_cli_merge(own);
 	struct voc_error err;
-	int ch, rc = 0;
+	int rc = 0;
 
-	if (longopts == NULL) {
-		fprintf(stderr, "%s: out of memory\n", PROG);
-		exit(1);
-	}
 	voc_cli_defaults(&o->c);
 	o->conf = 0.95;
 	o->resamples = 2000;
 	o->seed = 1;
 	voc_error_clear(&err);
-	while (rc == 0 && (ch = getopt_long(argc, argv, VOC_CLI_SHORT "s:",
-	    longopts, NULL)) != -1) {
-		int r = voc_cli_option(&o->c, ch, optarg, &err);
-
-		if (r < 0) {
-			rc = -1;
-			break;
-		}
-		if (r == 1)
-			continue;
-		switch (ch) {
-		case 'h':
-			help();
-			exit(0);
-		case VOC_OPT_VERSION:
-			printf("%s (vockit) %s\n", PROG, VOC_VERSION);
-			exit(0);
-		case 's':
-			o->score = optarg;
-			break;
-		case OPT_CI:
-			if (strcmp(optarg, "adjusted-wald") == 0)
-				o->ci = VOC_CI_ADJUSTED_WALD;
-			else if (strcmp(optarg, "wald") == 0)
-				o->ci = VOC_CI_WALD;
-			else if (strcmp(optarg, "bootstrap") == 0)
-				o->ci = VOC_CI_BOOTSTRAP;
-			else
-				rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
-				    "--ci must be adjusted-wald, wald or "
-				    "bootstrap, not \"%s\"", optarg);
-			break;
-		case OPT_COMPARE:
-			o->compare_arg = optarg;
-			break;
-		case OPT_CONF:
-			rc = voc_cli_real(optarg, 0, 1, "--conf", &o->conf,
-			    &err);
-			break;
-		case OPT_MIN_N:
-			rc = voc_cli_integer(optarg, 0, 1000000000, "--min-n",
-			    &o->min_n, &err);
-			break;
-		case OPT_PROPORTIONS:
-			o->proportions = 1;
-			break;
-		case OPT_RESAMPLES:
-			rc = voc_cli_integer(optarg, 100, 10000000,
-			    "--resamples", &o->resamples, &err);
-			break;
-		case OPT_SEED:
-			rc = voc_cli_integer(optarg, 0, 4294967295LL, "--seed",
-			    &o->seed, &err);
-			break;
-		default:
-			free(longopts);
-			usage(stderr);
-			exit(2);
-		}
+	switch (voc_cli_parse(argc, argv, own, "s:", &o->c, option, o, &err)) {
+	case VOC_CLI_HELP:
+		help();
+		exit(0);
+	case VOC_CLI_VERSION:
+		printf("%s (vockit) %s\n", PROG, VOC_VERSION);
+		exit(0);
+	case VOC_CLI_ERROR:
+		rc = -1;
+		break;
+	case VOC_CLI_RUN:
+		break;
 	}
-	free(longopts);
 	if (rc == 0 && o->score == NULL)
 		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
 		    "the score column is required: add -s COL");
@@ -182,7 +172,6 @@ parse_args(int argc, char **argv, struct opts *o)
 		rc = voc_cli_finish(&o->c, &err);
 	if (rc != 0)
 		exit(voc_cli_fail(PROG, &err));
-	return 0;
 }
 
 /* The statistics of one accumulator, or NULL fields below --min-n. */

@@ -83,6 +83,58 @@ voc_cli_merge(const struct option *own)
 	return o;
 }
 
+enum voc_cli_result
+voc_cli_parse(int argc, char **argv, const struct option *own,
+    const char *shortopts, struct voc_common *c,
+    int (*option)(void *ctx, int ch, const char *arg, struct voc_error *err),
+    void *ctx, struct voc_error *err)
+{
+	struct option *longopts = voc_cli_merge(own);
+	char optstring[128];
+	enum voc_cli_result res = VOC_CLI_RUN;
+	int ch;
+
+	if (longopts == NULL) {
+		voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+		return VOC_CLI_ERROR;
+	}
+	/* A leading ':' makes getopt report a missing argument as ':'; its
+	 * own messages are off so that every message has one format. */
+	snprintf(optstring, sizeof(optstring), ":%s%s", VOC_CLI_SHORT,
+	    shortopts);
+	opterr = 0;
+	while (res == VOC_CLI_RUN && (ch = getopt_long(argc, argv, optstring,
+	    longopts, NULL)) != -1) {
+		int r = voc_cli_option(c, ch, optarg, err);
+		const char *opt = argv[optind - 1];
+
+		if (r < 0)
+			res = VOC_CLI_ERROR;
+		else if (r == 1)
+			continue;
+		else if (ch == 'h')
+			res = VOC_CLI_HELP;
+		else if (ch == VOC_OPT_VERSION)
+			res = VOC_CLI_VERSION;
+		else if (ch == ':') {
+			voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "option %s needs a value", opt);
+			res = VOC_CLI_ERROR;
+		} else if (ch == '?') {
+			if (optopt != 0)
+				voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+				    "unknown option -%c", optopt);
+			else
+				voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+				    "unknown option %s", opt);
+			res = VOC_CLI_ERROR;
+		} else if (option(ctx, ch, optarg, err) < 0)
+			res = VOC_CLI_ERROR;
+	}
+	free(longopts);
+	return res;
+}
+
 int
 voc_cli_integer(const char *s, long long min, long long max, const char *what,
     long long *out, struct voc_error *err)

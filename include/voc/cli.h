@@ -64,6 +64,26 @@ void voc_cli_defaults(struct voc_common *c);
  */
 struct option *voc_cli_merge(const struct option *own);
 
+/* What voc_cli_parse() found. */
+enum voc_cli_result {
+	VOC_CLI_RUN = 0,	/* options read: go on */
+	VOC_CLI_HELP,		/* -h or --help was given */
+	VOC_CLI_VERSION,	/* --version was given */
+	VOC_CLI_ERROR = -1	/* a usage error, in err */
+};
+
+/*
+ * Reads argv with getopt_long: the shared options into c, the program's
+ * own (own, with short letters shortopts) through option(ctx, ch, arg,
+ * err), which returns 0 or -1 with a usage error.  On VOC_CLI_RUN,
+ * optind is the first operand.  Prints nothing: an unknown option is a
+ * usage error too.
+ */
+enum voc_cli_result voc_cli_parse(int argc, char **argv,
+    const struct option *own, const char *shortopts, struct voc_common *c,
+    int (*option)(void *ctx, int ch, const char *arg, struct voc_error *err),
+    void *ctx, struct voc_error *err);
+
 /*
  * Takes option opt with argument arg if it is a shared one.  Returns 1
  * when it was, 0 when it is the program's (including -h and --version,
