@@ -171,7 +171,8 @@ progress(struct voc_input *in)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec - in->last.tv_sec < 1)
+	if ((double)(now.tv_sec - in->last.tv_sec) +
+	    (double)(now.tv_nsec - in->last.tv_nsec) / 1e9 < 1.0)
 		return;
 	in->last = now;
 	fprintf(stderr, "\r%s: %lld rows, %.0f MB read", in->prog, in->rows,
