@@ -57,7 +57,8 @@ struct voc_reader {
 	gzFile gz;
 	iconv_t cd;
 	char *raw;			/* undecoded bytes, with iconv only */
-	size_t rawlen;
+	size_t rawlen, rawcap;
+	int auto_utf16;			/* iconv set up by a UTF-16 BOM */
 	int eof;			/* the open input has no more bytes */
 	int was_gzip;
 
@@ -262,7 +263,7 @@ fill(struct voc_reader *r, struct voc_error *err)
 		return n;
 	}
 	for (;;) {
-		int n = gz_read(r, r->raw + r->rawlen, READ_CHUNK - r->rawlen,
+		int n = gz_read(r, r->raw + r->rawlen, r->rawcap - r->rawlen,
 		    err);
 		long got;
 
@@ -346,11 +347,53 @@ peek(struct voc_reader *r, size_t n, struct voc_error *err)
 
 /* ---- format detection ---- */
 
+/*
+ * Excel's "Unicode Text" export is UTF-16 with a byte-order mark.  The
+ * mark makes the encoding certain, so without --encoding the bytes read
+ * so far become undecoded input and iconv takes over from here.
+ */
+static int
+start_utf16(struct voc_reader *r, struct voc_error *err)
+{
+	size_t n = r->end - r->pos;
+
+	if ((r->cd = iconv_open("UTF-8", "UTF-16")) == (iconv_t)-1)
+		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+		    "cannot decode UTF-16: %s", strerror(errno));
+	if (n > r->rawcap) {
+		char *raw = realloc(r->raw, n > READ_CHUNK ? n : READ_CHUNK);
+
+		if (raw == NULL)
+			return oom(err);
+		r->raw = raw;
+		r->rawcap = n > READ_CHUNK ? n : READ_CHUNK;
+	}
+	memcpy(r->raw, r->buf + r->pos, n);
+	r->rawlen = n;
+	r->pos = r->end = r->scan = 0;
+	r->auto_utf16 = 1;
+	r->opts.encoding = "UTF-16";
+	return 0;
+}
+
 static int
 skip_bom(struct voc_reader *r, struct voc_error *err)
 {
+	if (r->auto_utf16) {
+		/* Each input says its own encoding. */
+		iconv_close(r->cd);
+		r->cd = (iconv_t)-1;
+		r->auto_utf16 = 0;
+		r->opts.encoding = NULL;
+	}
 	if (peek(r, 3, err) < 0)
 		return -1;
+	const unsigned char *b = (const unsigned char *)r->buf + r->pos;
+	if (r->cd == (iconv_t)-1 && r->end - r->pos >= 2 &&
+	    ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
+		if (start_utf16(r, err) < 0 || peek(r, 3, err) < 0)
+			return -1;
+	}
 	if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF",
 	    3) == 0)
 		r->pos = r->scan = r->pos + 3;
@@ -1038,6 +1081,7 @@ voc_reader_open(const char *const *paths, size_t npaths,
 		}
 		if ((r->raw = malloc(READ_CHUNK)) == NULL)
 			goto nomem;
+		r->rawcap = READ_CHUNK;
 	}
 	if (open_input(r, err) < 0 || start_input(r, err) < 0)
 		goto fail;
