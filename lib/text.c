@@ -109,19 +109,35 @@ voc_text_width(const char *str, size_t len)
 	return w;
 }
 
+/* The ideographic space U+3000, which Japanese input methods type. */
+#define IDEO_SPACE "\xE3\x80\x80"
+
 void
 voc_text_trim(const char **s, size_t *len)
 {
 	const char *p = *s;
 	size_t n = *len;
 
-	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
-		p++;
-		n--;
+	for (;;) {
+		if (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' ||
+		    *p == '\n')) {
+			p++;
+			n--;
+		} else if (n >= 3 && memcmp(p, IDEO_SPACE, 3) == 0) {
+			p += 3;
+			n -= 3;
+		} else
+			break;
 	}
-	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
-	    p[n - 1] == '\r' || p[n - 1] == '\n'))
-		n--;
+	for (;;) {
+		if (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+		    p[n - 1] == '\r' || p[n - 1] == '\n'))
+			n--;
+		else if (n >= 3 && memcmp(p + n - 3, IDEO_SPACE, 3) == 0)
+			n -= 3;
+		else
+			break;
+	}
 	*s = p;
 	*len = n;
 }
@@ -146,15 +162,46 @@ voc_text_ieq(const char *a, const char *b, size_t blen)
 	return a[i] == '\0';
 }
 
+/*
+ * Copies s[0..len) to buf (at least len bytes) with the full-width
+ * digits, full stop and hyphen-minus of Japanese input (U+FF10..FF19,
+ * U+FF0E, U+FF0D) made ASCII; returns the new length.
+ */
+static size_t
+narrow_digits(const char *s, size_t len, char *buf)
+{
+	size_t i = 0, n = 0;
+
+	while (i < len) {
+		const unsigned char *u = (const unsigned char *)s + i;
+
+		if (len - i >= 3 && u[0] == 0xEF && u[1] == 0xBC &&
+		    (u[2] == 0x8D || u[2] == 0x8E || (u[2] >= 0x90 &&
+		    u[2] <= 0x99))) {
+			/* U+FF0D..FF19 map in order onto '-' (0x2D)
+			 * onwards; U+FF0F is left out above. */
+			buf[n++] = (char)('-' + (u[2] - 0x8D));
+			i += 3;
+		} else
+			buf[n++] = s[i++];
+	}
+	return n;
+}
+
 int
 voc_text_scale_number(const char *s, size_t len, int *out)
 {
+	char narrow[64];
 	size_t i = 0;
 	int v = 0;
 
 	voc_text_trim(&s, &len);
 	if (len == 0)
 		return -1;
+	if (len <= sizeof(narrow) && memchr(s, '\xEF', len) != NULL) {
+		len = narrow_digits(s, len, narrow);
+		s = narrow;
+	}
 	while (i < len && i < 4 && s[i] >= '0' && s[i] <= '9')
 		v = v * 10 + (s[i++] - '0');
 	if (i == 0 || i == 4)

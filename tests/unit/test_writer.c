@@ -78,6 +78,24 @@ main(void)
 	voc_text_trim(&s, &len);
 	CHECK(len == 3 && strncmp(s, "x y", 3) == 0);
 	CHECK(voc_text_ieq("Region", "REGION", 6));
+	/* Japanese input: ideographic spaces are blanks, full-width digits
+	 * are digits. */
+	s = "\xE3\x80\x80x\xE3\x80\x80 ";
+	len = strlen(s);
+	voc_text_trim(&s, &len);
+	CHECK(len == 1 && *s == 'x');
+	int v = -1;
+	CHECK(voc_text_scale_number("\xEF\xBC\x91\xEF\xBC\x90", 6, &v) == 0
+	    && v == 10);					/* １０ */
+	CHECK(voc_text_scale_number("\xEF\xBC\x99\xEF\xBC\x8E\xEF\xBC\x90",
+	    9, &v) == 0 && v == 9);				/* ９．０ */
+	CHECK(voc_text_scale_number(" 9.0 ", 5, &v) == 0 && v == 9);
+	CHECK(voc_text_scale_number("10 - Extremely likely", 21, &v) == 0 &&
+	    v == 10);
+	CHECK(voc_text_scale_number("9.5", 3, &v) == -2);
+	CHECK(voc_text_scale_number("9pts", 4, &v) == -2);
+	CHECK(voc_text_scale_number("\xE3\x80\x80", 3, &v) == -1);
+	CHECK(voc_text_scale_number("n/a", 3, &v) == -2);
 	CHECK(!voc_text_ieq("Region", "REGIO", 5));
 	return check_done("test_writer");
 }
