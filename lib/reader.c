@@ -466,24 +466,33 @@ no_space(unsigned char c)
 	return 0;
 }
 
+/* Appends s[0..len) and a NUL to the arena and sets *off to where it
+ * starts; returns 0, or -1 when out of memory. */
+static int
+arena_add(struct voc_reader *r, const char *s, size_t len, size_t *off)
+{
+	if (grow((void **)&r->arena, &r->acap, r->alen + len + 1, 1) < 0)
+		return -1;
+	if (len > 0)
+		memcpy(r->arena + r->alen, s, len);
+	r->arena[r->alen + len] = '\0';
+	*off = r->alen;
+	r->alen += len + 1;
+	return 0;
+}
+
 static void
 csv_field_cb(void *s, size_t len, void *data)
 {
 	struct voc_reader *r = data;
 
-	if (grow((void **)&r->arena, &r->acap, r->alen + len + 1, 1) < 0 ||
-	    grow((void **)&r->fields, &r->fcap, r->nf + 1,
-	    sizeof(*r->fields)) < 0) {
+	if (grow((void **)&r->fields, &r->fcap, r->nf + 1,
+	    sizeof(*r->fields)) < 0 ||
+	    arena_add(r, s, len, &r->fields[r->nf].off) < 0) {
 		r->oom = 1;
 		return;
 	}
-	if (len > 0)
-		memcpy(r->arena + r->alen, s, len);
-	r->arena[r->alen + len] = '\0';
-	r->fields[r->nf].off = r->alen;
-	r->fields[r->nf].len = len;
-	r->nf++;
-	r->alen += len + 1;
+	r->fields[r->nf++].len = len;
 }
 
 static void
@@ -749,18 +758,6 @@ csv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 /* ---- JSON Lines ---- */
 
 static int
-arena_field(struct voc_reader *r, size_t col, const char *s, size_t len)
-{
-	(void)col;
-	if (grow((void **)&r->arena, &r->acap, r->alen + len + 1, 1) < 0)
-		return -1;
-	memcpy(r->arena + r->alen, s, len);
-	r->arena[r->alen + len] = '\0';
-	r->alen += len + 1;
-	return 0;
-}
-
-static int
 json_scalar_text(json_t *v, char *tmp, size_t size, const char **s,
     size_t *len, char **dumped)
 {
@@ -855,9 +852,8 @@ set_jfield(struct voc_reader *r, const char *name, json_t *v)
 		return 0;	/* a key the first record did not have */
 	if (json_scalar_text(v, tmp, sizeof(tmp), &s, &len, &dumped) < 0)
 		return -1;
-	r->fields[col].off = r->alen;
 	r->fields[col].len = len;
-	int rc = arena_field(r, col, s, len);
+	int rc = arena_add(r, s, len, &r->fields[col].off);
 	free(dumped);
 	return rc;
 }
@@ -913,10 +909,15 @@ json_record(struct voc_reader *r, struct voc_row *row, int names,
 		    sizeof(*r->fields)) < 0 || out_room(r, r->ncols) < 0)
 			rc = -1;
 		else {
-			if (arena_field(r, 0, "", 0) < 0)
+			/* Columns the record lacks point at one empty
+			 * string. */
+			size_t empty;
+			if (arena_add(r, "", 0, &empty) < 0)
 				rc = -1;
-			for (size_t i = 0; i < r->ncols; i++)
-				r->fields[i].off = r->fields[i].len = 0;
+			for (size_t i = 0; i < r->ncols; i++) {
+				r->fields[i].off = empty;
+				r->fields[i].len = 0;
+			}
 			if (rc >= 0)
 				rc = flatten(obj, &name, &ncap, 0, set_jfield,
 				    r);

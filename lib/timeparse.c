@@ -344,7 +344,7 @@ voc_time_parse(const char *str, size_t len, const struct voc_timeopts *o,
 {
 	struct scan s;
 	long long a, b, c;
-	int na, nb, nc, has_off;
+	int na, nc, has_off;
 	long secs, off = 0;
 	long long y, m, d;
 
@@ -386,7 +386,7 @@ voc_time_parse(const char *str, size_t len, const struct voc_timeopts *o,
 	if ((sep != '-' && sep != '/') || na > 4)
 		return -1;
 	s.p++;
-	if ((nb = digits(&s, 2, &b)) == 0 || !lit(&s, sep == '-' ? "-" : "/"))
+	if (digits(&s, 2, &b) == 0 || !lit(&s, sep == '-' ? "-" : "/"))
 		return -1;
 	nc = digits(&s, 4, &c);
 	if (nc == 0)
@@ -406,7 +406,6 @@ voc_time_parse(const char *str, size_t len, const struct voc_timeopts *o,
 		d = o->order == VOC_DATE_MDY ? b : a;
 	} else
 		return -1;
-	(void)nb;
 	if (!valid_date(y, m, d))
 		return -1;
 	if (time_part(&s, &secs, &has_off, &off) < 0)
