@@ -198,7 +198,7 @@ voc_text_scale_number(const char *s, size_t len, int *out)
 	voc_text_trim(&s, &len);
 	if (len == 0)
 		return -1;
-	if (len <= sizeof(narrow) && memchr(s, '\xEF', len) != NULL) {
+	if (len <= sizeof(narrow) && memchr(s, 0xEF, len) != NULL) {
 		len = narrow_digits(s, len, narrow);
 		s = narrow;
 	}
