@@ -470,7 +470,8 @@ main(int argc, char **argv)
 			voc_error_print(PROG, &err, stderr);
 			status = 1;
 		}
-		voc_input_report(in, stderr);
+		if (voc_input_report(in, stderr))
+			status = 1;
 	}
 	voc_group_free(g);
 	voc_input_close(in);

@@ -156,13 +156,14 @@ voc_input_nonresponse(struct voc_input *in)
 	in->nonresp++;
 }
 
-void
+int
 voc_input_report(const struct voc_input *in, FILE *fp)
 {
 	if (in->skipped > 0)
 		fprintf(fp, "%s: skipped %lld of %lld row%s (first: %s)\n",
 		    in->prog, in->skipped, in->rows, in->rows == 1 ? "" : "s",
 		    in->first);
+	return in->rows > 0 && in->skipped == in->rows;
 }
 
 static void

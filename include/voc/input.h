@@ -58,8 +58,12 @@ int voc_input_skip(struct voc_input *in, const struct voc_row *row,
 /* Counts a non-response (a blank answer). */
 void voc_input_nonresponse(struct voc_input *in);
 
-/* Prints "prog: skipped N of M rows (first: ...)" when any were. */
-void voc_input_report(const struct voc_input *in, FILE *fp);
+/*
+ * Prints "prog: skipped N of M rows (first: ...)" when any were.  Returns
+ * 1 when every row read was skipped, which programs treat as a data error
+ * (exit 1): nothing could be counted, so the table is not a result.
+ */
+int voc_input_report(const struct voc_input *in, FILE *fp);
 
 /* The key columns (groups, then the period), their names, and a writer
  * call per column for one key. */
