@@ -26,12 +26,8 @@
 
 enum {
 	OPT_BOTTOM = VOC_OPT_PROG,
-	OPT_COMPARE,
-	OPT_CONF,
 	OPT_DIST,
 	OPT_LABELS,
-	OPT_MIN_N,
-	OPT_PROPORTIONS,
 	OPT_SCALE,
 	OPT_TOP
 };
@@ -44,18 +40,12 @@ enum mode {
 };
 
 struct opts {
-	struct voc_common c;
-	const char *score;
+	struct voc_common c;	/* with the scoring options */
 	int lo, hi;
 	long long top, bottom;
 	const char *labels_arg;
 	struct voc_labels *labels;
 	int dist;
-	double conf;
-	const char *compare_arg;
-	enum voc_compare_mode compare;
-	long long min_n;
-	int proportions;
 };
 
 /* A group's state; dist has one count per scale point (binary: bad,
@@ -92,15 +82,8 @@ help(void)
 	    "  --labels SPEC            answer words to points: 'Very good=5,"
 	    "Good=4,...'\n"
 	    "  --dist                   one count column per scale point\n"
-	    "  --conf LEVEL             confidence level (default 0.95)\n"
-	    "  --compare previous       each period against the previous one "
-	    "(needs --by)\n"
-	    "  --compare overall        each group against all other "
-	    "answers\n"
-	    "  --min-n N                leave scores empty for groups of "
-	    "fewer answers\n"
-	    "  --proportions            shares 0..1 instead of percentages\n"
-	    "\n%s\nSee csat-agg(1) and vockit(7).\n", voc_cli_help);
+	    "%s\n%s\nSee csat-agg(1) and vockit(7).\n", voc_cli_help_scores,
+	    voc_cli_help);
 }
 
 static int
@@ -128,28 +111,14 @@ option(void *ctx, int ch, const char *arg, struct voc_error *err)
 	struct opts *o = ctx;
 
 	switch (ch) {
-	case 's':
-		o->score = arg;
-		return 0;
 	case OPT_BOTTOM:
 		return voc_cli_integer(arg, 1, MAX_POINTS, "--bottom",
 		    &o->bottom, err);
-	case OPT_COMPARE:
-		o->compare_arg = arg;
-		return 0;
-	case OPT_CONF:
-		return voc_cli_real(arg, 0, 1, "--conf", &o->conf, err);
 	case OPT_DIST:
 		o->dist = 1;
 		return 0;
 	case OPT_LABELS:
 		o->labels_arg = arg;
-		return 0;
-	case OPT_MIN_N:
-		return voc_cli_integer(arg, 0, 1000000000, "--min-n",
-		    &o->min_n, err);
-	case OPT_PROPORTIONS:
-		o->proportions = 1;
 		return 0;
 	case OPT_SCALE:
 		return parse_scale(arg, o, err);
@@ -165,14 +134,9 @@ parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option own[] = {
 		{"bottom", required_argument, NULL, OPT_BOTTOM},
-		{"compare", required_argument, NULL, OPT_COMPARE},
-		{"conf", required_argument, NULL, OPT_CONF},
 		{"dist", no_argument, NULL, OPT_DIST},
 		{"labels", required_argument, NULL, OPT_LABELS},
-		{"min-n", required_argument, NULL, OPT_MIN_N},
-		{"proportions", no_argument, NULL, OPT_PROPORTIONS},
 		{"scale", required_argument, NULL, OPT_SCALE},
-		{"score", required_argument, NULL, 's'},
 		{"top", required_argument, NULL, OPT_TOP},
 		{NULL, 0, NULL, 0}
 	};
@@ -180,11 +144,11 @@ parse_args(int argc, char **argv, struct opts *o)
 	int rc = 0;
 
 	voc_cli_defaults(&o->c);
+	o->c.scores = 1;
 	o->lo = 1;
 	o->hi = 5;
-	o->conf = 0.95;
 	voc_error_clear(&err);
-	switch (voc_cli_parse(argc, argv, own, "s:", &o->c, option, o, &err)) {
+	switch (voc_cli_parse(argc, argv, own, "", &o->c, option, o, &err)) {
 	case VOC_CLI_HELP:
 		help();
 		exit(0);
@@ -202,16 +166,10 @@ parse_args(int argc, char **argv, struct opts *o)
 		o->top = box;
 	if (o->bottom == 0)
 		o->bottom = box;
-	if (rc == 0 && o->score == NULL)
-		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
-		    "the rating column is required: add -s COL");
 	if (rc == 0 && (o->top >= points || o->bottom >= points))
 		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
 		    "--top and --bottom must be smaller than the %d points of "
 		    "the %d-%d scale", points, o->lo, o->hi);
-	if (rc == 0 && o->compare_arg != NULL)
-		rc = voc_compare_parse(o->compare_arg, &o->c, &o->compare,
-		    &err);
 	if (rc == 0 && (o->labels = voc_labels_parse(o->labels_arg, &err)) ==
 	    NULL)
 		rc = -1;
@@ -292,10 +250,10 @@ static void
 result(const struct opts *o, const struct acc *a, enum mode mode,
     struct voc_rating_result *r)
 {
-	voc_rating_result(&a->r, o->conf, r);
+	voc_rating_result(&a->r, o->c.conf, r);
 	if (mode == MODE_BINARY)
 		r->mean = r->sd = NAN;
-	if (r->n < o->min_n)
+	if (r->n < o->c.min_n)
 		r->mean = r->sd = r->top = r->bottom = r->lo = r->hi = NAN;
 }
 
@@ -311,7 +269,7 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 	size_t nkeys = voc_input_nkeys(in), n = 0, ndist = 0;
 	const char **names;
 	char (*distnames)[16];
-	double scale = o->proportions ? 1 : 100;
+	double scale = o->c.proportions ? 1 : 100;
 	struct voc_compare *cmp = NULL;
 	struct voc_writer *w = NULL;
 
@@ -334,14 +292,14 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 			snprintf(distnames[i], 16, "n_%d", o->lo + (int)i);
 		names[n++] = distnames[i];
 	}
-	if (o->compare != VOC_COMPARE_NONE)
+	if (o->c.compare != VOC_COMPARE_NONE)
 		for (size_t i = 0; i < 4; i++)
 			names[n++] = voc_compare_columns[i];
 
 	voc_group_sort(g, voc_input_key_cmp);
 	cops.acc_size = sizeof(struct acc) + npoints * sizeof(long long);
-	if (o->compare != VOC_COMPARE_NONE &&
-	    (cmp = voc_compare_new(o->compare, in, g, &cops)) == NULL)
+	if (o->c.compare != VOC_COMPARE_NONE &&
+	    (cmp = voc_compare_new(o->c.compare, in, g, &cops)) == NULL)
 		goto nomem;
 	if ((w = voc_writer_open(stdout, o->c.out, o->c.precision, names, n))
 	    == NULL)
@@ -374,7 +332,7 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 			result(o, b, mode, &rb);
 			if (!isnan(r.top) && !isnan(rb.top)) {
 				voc_stats_newcombe(rb.top, rb.n_eff, r.top,
-				    r.n_eff, o->conf, &lo, &hi, &p);
+				    r.n_eff, o->c.conf, &lo, &hi, &p);
 				d = r.top - rb.top;
 			}
 		}
@@ -412,7 +370,7 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	voc_error_clear(&err);
 	if ((in = voc_input_open(&o.c, PROG, argv + optind, argc - optind,
-	    &err)) == NULL || voc_input_column(in, o.score, &col, &err) < 0) {
+	    &err)) == NULL || voc_input_column(in, o.c.score_col, &col, &err) < 0) {
 		voc_input_close(in);
 		voc_labels_free(o.labels);
 		return voc_cli_fail(PROG, &err);

@@ -22,23 +22,13 @@
 
 enum {
 	OPT_CI = VOC_OPT_PROG,
-	OPT_COMPARE,
-	OPT_CONF,
-	OPT_MIN_N,
-	OPT_PROPORTIONS,
 	OPT_RESAMPLES,
 	OPT_SEED
 };
 
 struct opts {
-	struct voc_common c;
-	const char *score;
+	struct voc_common c;	/* with the scoring options */
 	enum voc_ci ci;
-	double conf;
-	const char *compare_arg;
-	enum voc_compare_mode compare;
-	long long min_n;
-	int proportions;
 	long long resamples;
 	long long seed;
 };
@@ -66,17 +56,9 @@ help(void)
 	    "column\n"
 	    "  --ci METHOD              adjusted-wald (default), wald or "
 	    "bootstrap\n"
-	    "  --conf LEVEL             confidence level (default 0.95)\n"
 	    "  --resamples N, --seed S  bootstrap draws (default 2000) and "
 	    "seed (default 1)\n"
-	    "  --compare previous       each period against the previous one "
-	    "(needs --by)\n"
-	    "  --compare overall        each group against all other "
-	    "answers\n"
-	    "  --min-n N                leave the score empty for groups of "
-	    "fewer answers\n"
-	    "  --proportions            shares 0..1 and NPS -1..1 instead of "
-	    "percentages\n\n%s\nSee nps-score(1) and vockit(7).\n",
+	    "%s\n%s\nSee nps-score(1) and vockit(7).\n", voc_cli_help_scores,
 	    voc_cli_help);
 }
 
@@ -87,9 +69,6 @@ option(void *ctx, int ch, const char *arg, struct voc_error *err)
 	struct opts *o = ctx;
 
 	switch (ch) {
-	case 's':
-		o->score = arg;
-		return 0;
 	case OPT_CI:
 		if (strcmp(arg, "adjusted-wald") == 0)
 			o->ci = VOC_CI_ADJUSTED_WALD;
@@ -101,17 +80,6 @@ option(void *ctx, int ch, const char *arg, struct voc_error *err)
 			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 			    "--ci must be adjusted-wald, wald or bootstrap, "
 			    "not \"%s\"", arg);
-		return 0;
-	case OPT_COMPARE:
-		o->compare_arg = arg;
-		return 0;
-	case OPT_CONF:
-		return voc_cli_real(arg, 0, 1, "--conf", &o->conf, err);
-	case OPT_MIN_N:
-		return voc_cli_integer(arg, 0, 1000000000, "--min-n",
-		    &o->min_n, err);
-	case OPT_PROPORTIONS:
-		o->proportions = 1;
 		return 0;
 	case OPT_RESAMPLES:
 		return voc_cli_integer(arg, 100, 10000000, "--resamples",
@@ -128,12 +96,7 @@ parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option own[] = {
 		{"ci", required_argument, NULL, OPT_CI},
-		{"compare", required_argument, NULL, OPT_COMPARE},
-		{"conf", required_argument, NULL, OPT_CONF},
-		{"min-n", required_argument, NULL, OPT_MIN_N},
-		{"proportions", no_argument, NULL, OPT_PROPORTIONS},
 		{"resamples", required_argument, NULL, OPT_RESAMPLES},
-		{"score", required_argument, NULL, 's'},
 		{"seed", required_argument, NULL, OPT_SEED},
 		{NULL, 0, NULL, 0}
 	};
@@ -141,11 +104,11 @@ parse_args(int argc, char **argv, struct opts *o)
 	int rc = 0;
 
 	voc_cli_defaults(&o->c);
-	o->conf = 0.95;
+	o->c.scores = 1;
 	o->resamples = 2000;
 	o->seed = 1;
 	voc_error_clear(&err);
-	switch (voc_cli_parse(argc, argv, own, "s:", &o->c, option, o, &err)) {
+	switch (voc_cli_parse(argc, argv, own, "", &o->c, option, o, &err)) {
 	case VOC_CLI_HELP:
 		help();
 		exit(0);
@@ -158,12 +121,6 @@ parse_args(int argc, char **argv, struct opts *o)
 	case VOC_CLI_RUN:
 		break;
 	}
-	if (rc == 0 && o->score == NULL)
-		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
-		    "the score column is required: add -s COL");
-	if (rc == 0 && o->compare_arg != NULL)
-		rc = voc_compare_parse(o->compare_arg, &o->c, &o->compare,
-		    &err);
 	if (rc == 0 && o->ci == VOC_CI_BOOTSTRAP && o->c.weight_col != NULL)
 		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
 		    "--ci bootstrap is for unweighted data; with -w use "
@@ -178,10 +135,10 @@ parse_args(int argc, char **argv, struct opts *o)
 static int
 result(const struct opts *o, const struct acc *a, struct voc_nps_result *r)
 {
-	if (voc_nps_result(&a->nps, o->ci, o->conf, (long)o->resamples,
+	if (voc_nps_result(&a->nps, o->ci, o->c.conf, (long)o->resamples,
 	    (unsigned long)o->seed, r) < 0)
 		return -1;
-	if (r->n < o->min_n) {
+	if (r->n < o->c.min_n) {
 		r->share[0] = r->share[1] = r->share[2] = NAN;
 		r->nps = r->se = r->lo = r->hi = NAN;
 	}
@@ -212,7 +169,7 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 	    acc_merge, acc_less};
 	const char *names[64];
 	size_t n = 0, nkeys = voc_input_nkeys(in);
-	double scale = o->proportions ? 1 : 100;
+	double scale = o->c.proportions ? 1 : 100;
 	struct voc_compare *cmp = NULL;
 	struct voc_writer *w;
 	int rc = 0;
@@ -223,13 +180,13 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 		names[n++] = base[i];
 	if (o->c.weight_col)
 		names[n++] = "n_eff";
-	if (o->compare != VOC_COMPARE_NONE)
+	if (o->c.compare != VOC_COMPARE_NONE)
 		for (size_t i = 0; i < 4; i++)
 			names[n++] = voc_compare_columns[i];
 
 	voc_group_sort(g, voc_input_key_cmp);
-	if (o->compare != VOC_COMPARE_NONE &&
-	    (cmp = voc_compare_new(o->compare, in, g, &ops)) == NULL)
+	if (o->c.compare != VOC_COMPARE_NONE &&
+	    (cmp = voc_compare_new(o->c.compare, in, g, &ops)) == NULL)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
 	if ((w = voc_writer_open(stdout, o->c.out, o->c.precision, names, n))
@@ -270,7 +227,7 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 				rc = -1;
 				break;
 			}
-			voc_stats_diff(rb.nps, rb.se, r.nps, r.se, o->conf, &lo,
+			voc_stats_diff(rb.nps, rb.se, r.nps, r.se, o->c.conf, &lo,
 			    &hi, &p);
 			d = r.nps - rb.nps;
 		}
@@ -302,7 +259,7 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	voc_error_clear(&err);
 	if ((in = voc_input_open(&o.c, PROG, argv + optind, argc - optind,
-	    &err)) == NULL || voc_input_column(in, o.score, &score_col,
+	    &err)) == NULL || voc_input_column(in, o.c.score_col, &score_col,
 	    &err) < 0) {
 		voc_input_close(in);
 		return voc_cli_fail(PROG, &err);

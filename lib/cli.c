@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "voc/cli.h"
+#include "voc/compare.h"
 
 static const struct option shared[] = {
 	{"by", required_argument, NULL, VOC_OPT_BY},
@@ -36,6 +37,23 @@ static const struct option shared[] = {
 	{"weight", required_argument, NULL, 'w'},
 	{NULL, 0, NULL, 0}
 };
+
+static const struct option scoring[] = {
+	{"compare", required_argument, NULL, VOC_OPT_COMPARE},
+	{"conf", required_argument, NULL, VOC_OPT_CONF},
+	{"min-n", required_argument, NULL, VOC_OPT_MIN_N},
+	{"proportions", no_argument, NULL, VOC_OPT_PROPORTIONS},
+	{"score", required_argument, NULL, 's'},
+	{NULL, 0, NULL, 0}
+};
+
+const char voc_cli_help_scores[] =
+"  --conf LEVEL             confidence level (default 0.95)\n"
+"  --compare previous       each period against the previous one (needs --by)\n"
+"  --compare overall        each group against all other answers (needs -g)\n"
+"  --min-n N                leave scores empty for groups of fewer answers\n"
+"  --proportions            shares and net scores as proportions (0..1,\n"
+"                           -1..1), not percentages\n";
 
 const char voc_cli_help[] =
 "Input:\n"
@@ -66,21 +84,40 @@ voc_cli_defaults(struct voc_common *c)
 	memset(c, 0, sizeof(*c));
 	c->tz = "UTC";
 	c->precision = 2;
+	c->conf = 0.95;
+}
+
+static size_t
+count(const struct option *o)
+{
+	size_t n = 0;
+
+	while (o[n].name != NULL)
+		n++;
+	return n;
+}
+
+/* own, then (with scores) the scoring options, then the shared ones and
+ * their terminating entry. */
+static struct option *
+merge(const struct option *own, int scores)
+{
+	size_t n = count(own), k = scores ? count(scoring) : 0;
+	size_t m = sizeof(shared) / sizeof(shared[0]);
+	struct option *o;
+
+	if ((o = calloc(n + k + m, sizeof(*o))) == NULL)
+		return NULL;
+	memcpy(o, own, n * sizeof(*o));
+	memcpy(o + n, scoring, k * sizeof(*o));
+	memcpy(o + n + k, shared, m * sizeof(*o));
+	return o;
 }
 
 struct option *
 voc_cli_merge(const struct option *own)
 {
-	size_t n = 0, m = sizeof(shared) / sizeof(shared[0]);
-	struct option *o;
-
-	while (own[n].name != NULL)
-		n++;
-	if ((o = calloc(n + m, sizeof(*o))) == NULL)
-		return NULL;
-	memcpy(o, own, n * sizeof(*o));
-	memcpy(o + n, shared, m * sizeof(*o));
-	return o;
+	return merge(own, 0);
 }
 
 enum voc_cli_result
@@ -89,7 +126,7 @@ voc_cli_parse(int argc, char **argv, const struct option *own,
     int (*option)(void *ctx, int ch, const char *arg, struct voc_error *err),
     void *ctx, struct voc_error *err)
 {
-	struct option *longopts = voc_cli_merge(own);
+	struct option *longopts = merge(own, c->scores);
 	char optstring[128];
 	enum voc_cli_result res = VOC_CLI_RUN;
 	int ch;
@@ -100,8 +137,8 @@ voc_cli_parse(int argc, char **argv, const struct option *own,
 	}
 	/* A leading ':' makes getopt report a missing argument as ':'; its
 	 * own messages are off so that every message has one format. */
-	snprintf(optstring, sizeof(optstring), ":%s%s", VOC_CLI_SHORT,
-	    shortopts);
+	snprintf(optstring, sizeof(optstring), ":%s%s%s", VOC_CLI_SHORT,
+	    c->scores ? "s:" : "", shortopts);
 	opterr = 0;
 	while (res == VOC_CLI_RUN && (ch = getopt_long(argc, argv, optstring,
 	    longopts, NULL)) != -1) {
@@ -264,6 +301,27 @@ voc_cli_option(struct voc_common *c, int opt, const char *arg,
 		c->strict = 1;
 		return 1;
 	default:
+		break;
+	}
+	if (!c->scores)
+		return 0;
+	switch (opt) {
+	case 's':
+		c->score_col = arg;
+		return 1;
+	case VOC_OPT_COMPARE:
+		c->compare_arg = arg;
+		return 1;
+	case VOC_OPT_CONF:
+		return voc_cli_real(arg, 0, 1, "--conf", &c->conf, err) < 0 ?
+		    -1 : 1;
+	case VOC_OPT_MIN_N:
+		return voc_cli_integer(arg, 0, 1000000000, "--min-n",
+		    &c->min_n, err) < 0 ? -1 : 1;
+	case VOC_OPT_PROPORTIONS:
+		c->proportions = 1;
+		return 1;
+	default:
 		return 0;
 	}
 }
@@ -278,6 +336,12 @@ voc_cli_finish(struct voc_common *c, struct voc_error *err)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "--since and --until need the timestamp column: add -t "
 		    "COL");
+	if (c->scores && c->score_col == NULL)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "the column to score is required: add -s COL");
+	if (c->compare_arg != NULL && voc_compare_parse(c->compare_arg, c,
+	    &c->compare, err) < 0)
+		return -1;
 	if (c->input_tz == NULL)
 		c->input_tz = c->tz;
 	if (!c->out_set)

@@ -15,6 +15,13 @@
 #include "voc/timeparse.h"
 #include "voc/writer.h"
 
+/* --compare: previous period, or every other answer of the period. */
+enum voc_compare_mode {
+	VOC_COMPARE_NONE = 0,
+	VOC_COMPARE_PREVIOUS,
+	VOC_COMPARE_OVERALL
+};
+
 struct voc_common {
 	struct voc_reader_opts rd;
 	const char *group_by;		/* -g */
@@ -28,18 +35,32 @@ struct voc_common {
 	enum voc_outfmt out;
 	int precision;
 	int strict;
+
+	/* The options of programs that score answers, taken when the
+	 * program sets scores before voc_cli_parse(). */
+	int scores;
+	const char *score_col;		/* -s */
+	double conf;			/* --conf */
+	const char *compare_arg;	/* --compare, read by voc_cli_finish */
+	enum voc_compare_mode compare;
+	long long min_n;		/* --min-n */
+	int proportions;		/* --proportions */
 };
 
 /* Long-only option codes; a program's own start at VOC_OPT_PROG. */
 enum {
 	VOC_OPT_BY = 256,
+	VOC_OPT_COMPARE,
+	VOC_OPT_CONF,
 	VOC_OPT_CSV,
 	VOC_OPT_DATE_ORDER,
 	VOC_OPT_ENCODING,
 	VOC_OPT_INPUT_TZ,
 	VOC_OPT_JSONL,
+	VOC_OPT_MIN_N,
 	VOC_OPT_NO_HEADER,
 	VOC_OPT_PRECISION,
+	VOC_OPT_PROPORTIONS,
 	VOC_OPT_SINCE,
 	VOC_OPT_SKIP_ROWS,
 	VOC_OPT_STRICT,
@@ -92,7 +113,8 @@ enum voc_cli_result voc_cli_parse(int argc, char **argv,
 int voc_cli_option(struct voc_common *c, int opt, const char *arg,
     struct voc_error *err);
 
-/* Checks the options together (--by needs --time, ...) and settles the
+/* Checks the options together (--by needs --time, a scoring program
+ * needs -s, --compare needs periods or groups, ...) and settles the
  * output format (a table on a terminal, CSV otherwise). */
 int voc_cli_finish(struct voc_common *c, struct voc_error *err);
 
@@ -110,7 +132,9 @@ int voc_cli_real(const char *s, double lo, double hi, const char *what,
  */
 int voc_cli_fail(const char *prog, const struct voc_error *err);
 
-/* The shared options' lines for a program's --help text. */
+/* The shared options' lines for a program's --help text, and those of
+ * the scoring options but -s. */
 extern const char voc_cli_help[];
+extern const char voc_cli_help_scores[];
 
 #endif

@@ -13,12 +13,6 @@
 #include "voc/group.h"
 #include "voc/input.h"
 
-enum voc_compare_mode {
-	VOC_COMPARE_NONE = 0,
-	VOC_COMPARE_PREVIOUS,
-	VOC_COMPARE_OVERALL
-};
-
 /* The output columns a comparison adds, in order. */
 extern const char *const voc_compare_columns[4];
 
