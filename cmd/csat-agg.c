@@ -56,7 +56,14 @@ struct acc {
 	long long dist[];
 };
 
-static size_t npoints;	/* entries of acc.dist */
+/* The size of a group's state: the scale has at least 2 points, which
+ * also holds good/bad. */
+static size_t
+acc_size(const struct opts *o)
+{
+	return sizeof(struct acc) + (size_t)(o->hi - o->lo + 1) *
+	    sizeof(long long);
+}
 
 static void
 usage(FILE *fp)
@@ -274,7 +281,7 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 	struct voc_writer *w = NULL;
 
 	if (o->dist)
-		ndist = mode == MODE_BINARY ? 2 : npoints;
+		ndist = mode == MODE_BINARY ? 2 : (size_t)(o->hi - o->lo + 1);
 	names = calloc(nkeys + 20 + ndist, sizeof(*names));
 	distnames = calloc(ndist + 1, sizeof(*distnames));
 	if (names == NULL || distnames == NULL)
@@ -297,7 +304,7 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 			names[n++] = voc_compare_columns[i];
 
 	voc_group_sort(g, voc_input_key_cmp);
-	cops.acc_size = sizeof(struct acc) + npoints * sizeof(long long);
+	cops.acc_size = acc_size(o);
 	if (o->c.compare != VOC_COMPARE_NONE &&
 	    (cmp = voc_compare_new(o->c.compare, in, g, &cops)) == NULL)
 		goto nomem;
@@ -370,18 +377,12 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	voc_error_clear(&err);
 	if ((in = voc_input_open(&o.c, PROG, argv + optind, argc - optind,
-	    &err)) == NULL || voc_input_column(in, o.c.score_col, &col, &err) < 0) {
-		voc_input_close(in);
+	    &err)) == NULL) {
 		voc_labels_free(o.labels);
 		return voc_cli_fail(PROG, &err);
 	}
-	npoints = (size_t)(o.hi - o.lo + 1);
-	if (npoints < 2)
-		npoints = 2;
-	g = voc_group_new(sizeof(struct acc) + npoints * sizeof(long long));
-	/* Without -g or --by there is one group, reported even when empty. */
-	if (g == NULL || (voc_input_nkeys(in) == 0 &&
-	    voc_group_get(g, "", 0) == NULL)) {
+	col = voc_input_score_col(in);
+	if ((g = voc_input_group_table(in, acc_size(&o))) == NULL) {
 		fprintf(stderr, "%s: out of memory\n", PROG);
 		return 1;
 	}

@@ -259,19 +259,13 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	voc_error_clear(&err);
 	if ((in = voc_input_open(&o.c, PROG, argv + optind, argc - optind,
-	    &err)) == NULL || voc_input_column(in, o.c.score_col, &score_col,
-	    &err) < 0) {
-		voc_input_close(in);
+	    &err)) == NULL)
 		return voc_cli_fail(PROG, &err);
-	}
-	if ((g = voc_group_new(sizeof(struct acc))) == NULL) {
+	score_col = voc_input_score_col(in);
+	if ((g = voc_input_group_table(in, sizeof(struct acc))) == NULL) {
 		fprintf(stderr, "%s: out of memory\n", PROG);
 		return 1;
 	}
-	/* Without -g or --by there is one group: create it up front so an
-	 * input with no rows still reports n = 0. */
-	if (voc_input_nkeys(in) == 0 && voc_group_get(g, "", 0) == NULL)
-		rc = voc_error_set(&err, VOC_ERR_DATA, NULL, 0, "out of memory");
 	while ((rc = voc_input_next(in, &rec, &err)) == 1) {
 		const struct voc_row *row = rec.row;
 		int s, rs = voc_text_scale_number(row->field[score_col],

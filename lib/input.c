@@ -27,7 +27,7 @@ struct voc_input {
 	struct voc_reader *r;
 	struct voc_row row;
 	size_t *groups, ngroups;
-	size_t time_col, weight_col;
+	size_t time_col, weight_col, score_col;
 	int has_time, has_weight;
 	struct voc_tz *tz, *input_tz;
 	struct voc_timeopts topts;
@@ -95,6 +95,9 @@ voc_input_open(const struct voc_common *c, const char *prog,
 	    strlen(c->weight_col), &in->weight_col, err) < 0)
 		goto fail;
 	in->has_weight = c->weight_col != NULL;
+	if (c->scores && voc_columns_find(in->r, c->score_col,
+	    strlen(c->score_col), &in->score_col, err) < 0)
+		goto fail;
 	in->progress = isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &in->last);
 	return in;
@@ -116,11 +119,23 @@ voc_input_close(struct voc_input *in)
 	free(in);
 }
 
-int
-voc_input_column(struct voc_input *in, const char *ref, size_t *idx,
-    struct voc_error *err)
+size_t
+voc_input_score_col(const struct voc_input *in)
 {
-	return voc_columns_find(in->r, ref, strlen(ref), idx, err);
+	return in->score_col;
+}
+
+struct voc_group *
+voc_input_group_table(const struct voc_input *in, size_t acc_size)
+{
+	struct voc_group *g = voc_group_new(acc_size);
+
+	if (g != NULL && voc_input_nkeys(in) == 0 &&
+	    voc_group_get(g, "", 0) == NULL) {
+		voc_group_free(g);
+		return NULL;
+	}
+	return g;
 }
 
 const char *

@@ -68,7 +68,8 @@ voc_period_label(enum voc_period by, int64_t index, char *buf, size_t size)
 		snprintf(buf, size, "%04lld-%02d-%02d", (long long)y, m, d);
 		break;
 	case VOC_BY_WEEK: {
-		int64_t thursday = index * 7 - 3 + 3;
+		/* Week w runs from Monday 7w - 3 to Sunday 7w + 3. */
+		int64_t thursday = index * 7;
 
 		voc_civil_from_days(thursday, &y, &m, &d);
 		int64_t jan1 = voc_days_from_civil(y, 1, 1);

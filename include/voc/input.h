@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "voc/cli.h"
+#include "voc/group.h"
 #include "voc/reader.h"
 #include "voc/writer.h"
 
@@ -35,9 +36,16 @@ struct voc_input *voc_input_open(const struct voc_common *c, const char *prog,
     char *const *files, int nfiles, struct voc_error *err);
 void voc_input_close(struct voc_input *in);
 
-/* Resolves one more column (a program's own, such as -s). */
-int voc_input_column(struct voc_input *in, const char *ref, size_t *idx,
-    struct voc_error *err);
+/* The column of -s, for programs that score answers (c->scores). */
+size_t voc_input_score_col(const struct voc_input *in);
+
+/*
+ * A new group table of accumulators of acc_size bytes for this input's
+ * keys.  Without -g or --by there is one group, created here so that an
+ * input with no rows still reports n = 0.  NULL when out of memory.
+ */
+struct voc_group *voc_input_group_table(const struct voc_input *in,
+    size_t acc_size);
 
 /* The header name of column idx. */
 const char *voc_input_colname(const struct voc_input *in, size_t idx);
