@@ -10,13 +10,13 @@ BUILD ?= build
 CC ?= cc
 CFLAGS ?= -O2
 # The project's own flags, kept apart so `make CFLAGS=...` keeps them.
-VOC_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L \
+VOC_CFLAGS = -std=c11 -pthread -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L \
 	-D_DEFAULT_SOURCE -Iinclude
 PKGS = gsl jansson zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBCSV_LIBS ?= -lcsv
-LDLIBS = $(LIBCSV_LIBS) $(PKG_LIBS) -lm
+LDLIBS = $(LIBCSV_LIBS) $(PKG_LIBS) -lm -pthread
 
 DEBS = build-essential pkg-config libcsv-dev libgsl-dev libjansson-dev \
 	zlib1g-dev tzdata

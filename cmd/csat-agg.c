@@ -14,8 +14,7 @@
 
 #include "voc/cli.h"
 #include "voc/compare.h"
-#include "voc/group.h"
-#include "voc/input.h"
+#include "voc/prog.h"
 #include "voc/labels.h"
 #include "voc/stats.h"
 #include "voc/text.h"
@@ -32,10 +31,10 @@ enum {
 	OPT_TOP
 };
 
-/* What the column holds, decided by its first answer. */
+/* What the column holds: decided at the end from all its answers, so
+ * that neither the order of rows nor how the input was cut matters. */
 enum mode {
-	MODE_UNKNOWN = 0,
-	MODE_SCALE,
+	MODE_SCALE = 0,
 	MODE_BINARY
 };
 
@@ -46,52 +45,57 @@ struct opts {
 	const char *labels_arg;
 	struct voc_labels *labels;
 	int dist;
+	size_t col;		/* resolved by prepare */
+	const char *colname;
+	enum mode mode;		/* settled by finish */
 };
 
-/* A group's state; dist has one count per scale point (binary: bad,
- * good). */
+#define SAMPLE 24
+
+/*
+ * A group's state.  Answers of both kinds are kept apart until the end:
+ * r and dist for ratings on the scale, b and bin (bad, good) for
+ * good/bad ratings.  sample[k] is the least answer (by bytes) of kind k,
+ * to name in messages: a minimum merges alike in any order.
+ */
 struct acc {
-	struct voc_rating r;
+	struct voc_rating r, b;
 	long long nonresp;
+	long long bin[2];
+	char sample[2][SAMPLE];
 	long long dist[];
 };
 
-/* The size of a group's state: the scale has at least 2 points, which
- * also holds good/bad. */
 static size_t
-acc_size(const struct opts *o)
+npoints(const struct opts *o)
 {
-	return sizeof(struct acc) + (size_t)(o->hi - o->lo + 1) *
-	    sizeof(long long);
+	return (size_t)(o->hi - o->lo + 1);
 }
 
-static void
-usage(FILE *fp)
+static size_t
+state_size(const void *ctx)
 {
-	fprintf(fp, "usage: %s -s COL [--scale LO-HI] [--top N] [--bottom N] "
-	    "[--labels SPEC] [--dist]\n"
-	    "                [-g COLS] [-t COL [--by PERIOD]] [-w COL] "
-	    "[--compare previous | overall]\n"
-	    "                [OPTIONS] [FILE ...]\n", PROG);
+	return sizeof(struct acc) + npoints(ctx) * sizeof(long long);
 }
 
-static void
-help(void)
-{
-	usage(stdout);
-	printf("\nSatisfaction (CSAT) or effort (CES) scores of the ratings in "
-	    "column COL.\n\n"
-	    "  -s, --score COL          the rating column\n"
-	    "  --scale LO-HI            the rating scale (default 1-5; 1-7 "
-	    "for CES)\n"
-	    "  --top N, --bottom N      top-N and bottom-N boxes (default 2; "
-	    "3 on 7 points)\n"
-	    "  --labels SPEC            answer words to points: 'Very good=5,"
-	    "Good=4,...'\n"
-	    "  --dist                   one count column per scale point\n"
-	    "%s\n%s\nSee csat-agg(1) and vockit(7).\n", voc_cli_help_scores,
-	    voc_cli_help);
-}
+static const char synopsis[] =
+    "-s COL [--scale LO-HI] [--top N] [--bottom N] [--labels SPEC] "
+    "[--dist]\n"
+    "                [-g COLS] [-t COL [--by PERIOD]] [-w COL] "
+    "[--compare previous | overall]\n"
+    "                [OPTIONS] [FILE ...]";
+
+static const char help_text[] =
+    "Satisfaction (CSAT) or effort (CES) scores of the ratings in column "
+    "COL.\n\n"
+    "  -s, --score COL          the rating column\n"
+    "  --scale LO-HI            the rating scale (default 1-5; 1-7 for "
+    "CES)\n"
+    "  --top N, --bottom N      top-N and bottom-N boxes (default 2; 3 on "
+    "7 points)\n"
+    "  --labels SPEC            answer words to points: 'Very good=5,"
+    "Good=4,...'\n"
+    "  --dist                   one count column per scale point\n";
 
 static int
 parse_scale(const char *s, struct opts *o, struct voc_error *err)
@@ -136,64 +140,64 @@ option(void *ctx, int ch, const char *arg, struct voc_error *err)
 	return 0;
 }
 
-static void
-parse_args(int argc, char **argv, struct opts *o)
+static int
+check(void *ctx, struct voc_common *c, struct voc_error *err)
 {
-	static const struct option own[] = {
-		{"bottom", required_argument, NULL, OPT_BOTTOM},
-		{"dist", no_argument, NULL, OPT_DIST},
-		{"labels", required_argument, NULL, OPT_LABELS},
-		{"scale", required_argument, NULL, OPT_SCALE},
-		{"top", required_argument, NULL, OPT_TOP},
-		{NULL, 0, NULL, 0}
-	};
-	struct voc_error err;
-	int rc = 0;
-
-	voc_cli_defaults(&o->c);
-	o->c.scores = 1;
-	o->lo = 1;
-	o->hi = 5;
-	voc_error_clear(&err);
-	switch (voc_cli_parse(argc, argv, own, "", &o->c, option, o, &err)) {
-	case VOC_CLI_HELP:
-		help();
-		exit(0);
-	case VOC_CLI_VERSION:
-		printf("%s (vockit) %s\n", PROG, VOC_VERSION);
-		exit(0);
-	case VOC_CLI_ERROR:
-		rc = -1;
-		break;
-	case VOC_CLI_RUN:
-		break;
-	}
+	struct opts *o = ctx;
 	int points = o->hi - o->lo + 1, box = points == 7 ? 3 : 2;
+
+	(void)c;
 	if (o->top == 0)
 		o->top = box;
 	if (o->bottom == 0)
 		o->bottom = box;
-	if (rc == 0 && (o->top >= points || o->bottom >= points))
-		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
+	if (o->top >= points || o->bottom >= points)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "--top and --bottom must be smaller than the %d points of "
 		    "the %d-%d scale", points, o->lo, o->hi);
-	if (rc == 0 && (o->labels = voc_labels_parse(o->labels_arg, &err)) ==
-	    NULL)
-		rc = -1;
-	if (rc == 0)
-		rc = voc_cli_finish(&o->c, &err);
-	if (rc != 0)
-		exit(voc_cli_fail(PROG, &err));
+	if ((o->labels = voc_labels_parse(o->labels_arg, err)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* The options that shape the state: states made with others differ. */
+static size_t
+state_opts(const void *ctx, struct voc_prog_opt *p)
+{
+	const struct opts *o = ctx;
+
+	p[0].name = "--scale";
+	snprintf(p[0].value, sizeof(p[0].value), "%d-%d", o->lo, o->hi);
+	p[1].name = "--top";
+	snprintf(p[1].value, sizeof(p[1].value), "%lld", o->top);
+	p[2].name = "--bottom";
+	snprintf(p[2].value, sizeof(p[2].value), "%lld", o->bottom);
+	p[3].name = "--labels";
+	snprintf(p[3].value, sizeof(p[3].value), "%s",
+	    o->labels_arg ? o->labels_arg : "");
+	return 4;
+}
+
+static int
+prepare(void *ctx, const struct voc_input *in, struct voc_error *err)
+{
+	struct opts *o = ctx;
+
+	(void)err;
+	o->col = voc_input_score_col(in);
+	o->colname = voc_input_colname(in, o->col);
+	return 0;
 }
 
 /*
  * Classifies one answer, trying in turn: blank (a non-response), the
  * user's --labels, a number, Zendesk's good/bad words, the built-in
- * 5-point labels.  Returns 0 with *point set (for good/bad, 1 and 0), -1
- * for a non-response, -2 for a bad answer with a reason in why.
+ * 5-point labels.  Returns 0 with *kind and *point set (for good/bad, 1
+ * and 0), -1 for a non-response, -2 for a bad answer with a reason in
+ * why.
  */
 static int
-classify(const struct opts *o, enum mode *mode, const char *s, size_t len,
+classify(const struct opts *o, const char *s, size_t len, enum mode *kind,
     int *point, char *why, size_t whysize)
 {
 	enum voc_binary b = VOC_BINARY_NONE;
@@ -214,16 +218,8 @@ classify(const struct opts *o, enum mode *mode, const char *s, size_t len,
 		}
 		rc = 1;
 	}
-	enum mode kind = b != VOC_BINARY_NONE ? MODE_BINARY : MODE_SCALE;
-	if (*mode != MODE_UNKNOWN && *mode != kind) {
-		snprintf(why, whysize, *mode == MODE_BINARY ? "is a rating on "
-		    "a scale, but the column's first answers were good/bad" :
-		    "is a good/bad rating, but the column's first answers were "
-		    "on the %d-%d scale", o->lo, o->hi);
-		return -2;
-	}
-	*mode = kind;
-	if (kind == MODE_BINARY) {
+	*kind = b != VOC_BINARY_NONE ? MODE_BINARY : MODE_SCALE;
+	if (*kind == MODE_BINARY) {
 		if (b == VOC_BINARY_NOANSWER)
 			return -1;
 		*point = b == VOC_BINARY_GOOD;
@@ -237,63 +233,246 @@ classify(const struct opts *o, enum mode *mode, const char *s, size_t len,
 	return 0;
 }
 
+/* Keeps the least of the samples: "" is none yet. */
 static void
-acc_merge(void *dst, const void *src)
+sample_min(char *dst, const char *s, size_t len)
+{
+	char tmp[SAMPLE];
+
+	if (len >= SAMPLE)
+		len = SAMPLE - 1;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	if (dst[0] == '\0' || strcmp(tmp, dst) < 0)
+		memcpy(dst, tmp, len + 1);
+}
+
+static int
+row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
+    struct voc_error *err)
+{
+	const struct opts *o = ctx;
+	const struct voc_row *row = rec->row;
+	const char *s = row->field[o->col];
+	size_t len = row->len[o->col];
+	enum mode kind;
+	int point, c;
+	char why[200];
+	struct acc *a;
+
+	if ((c = classify(o, s, len, &kind, &point, why, sizeof(why))) == -2)
+		return voc_run_skip(run, row, err, "column \"%s\": \"%s\" %s",
+		    o->colname, s, why);
+	if ((a = voc_run_state(run, rec->key, rec->keylen)) == NULL)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	if (c == -1) {
+		voc_run_nonresponse(run);
+		a->nonresp++;
+		return 0;
+	}
+	voc_text_trim(&s, &len);
+	sample_min(a->sample[kind], s, len);
+	if (kind == MODE_BINARY) {
+		voc_rating_add(&a->b, point, rec->weight, point == 1,
+		    point == 0);
+		a->bin[point]++;
+	} else {
+		voc_rating_add(&a->r, point, rec->weight,
+		    point > o->hi - o->top, point < o->lo + o->bottom);
+		a->dist[point - o->lo]++;
+	}
+	return 0;
+}
+
+/* ---- the per-key state ---- */
+
+static int
+acc_merge(void *dst, const void *src, const void *cfg)
 {
 	struct acc *a = dst;
 	const struct acc *b = src;
 
 	voc_rating_merge(&a->r, &b->r);
+	voc_rating_merge(&a->b, &b->b);
+	a->nonresp += b->nonresp;
+	for (int k = 0; k < 2; k++) {
+		a->bin[k] += b->bin[k];
+		if (b->sample[k][0] != '\0')
+			sample_min(a->sample[k], b->sample[k],
+			    strlen(b->sample[k]));
+	}
+	for (size_t i = 0; i < npoints(cfg); i++)
+		a->dist[i] += b->dist[i];
+	return 0;
+}
+
+static int
+rating_save(const struct voc_rating *r, struct voc_enc *e)
+{
+	return voc_enc_int(e, r->n) | voc_enc_int(e, r->top_n) |
+	    voc_enc_int(e, r->bottom_n) | voc_enc_num(e, r->w) |
+	    voc_enc_num(e, r->wx) | voc_enc_num(e, r->wx2) |
+	    voc_enc_num(e, r->w2) | voc_enc_num(e, r->top_w) |
+	    voc_enc_num(e, r->bottom_w);
+}
+
+static int
+rating_load(struct voc_rating *r, struct voc_dec *d, struct voc_error *err)
+{
+	if (voc_dec_int(d, &r->n, err) < 0 ||
+	    voc_dec_int(d, &r->top_n, err) < 0 ||
+	    voc_dec_int(d, &r->bottom_n, err) < 0 ||
+	    voc_dec_num(d, &r->w, err) < 0 || voc_dec_num(d, &r->wx, err) < 0 ||
+	    voc_dec_num(d, &r->wx2, err) < 0 || voc_dec_num(d, &r->w2, err) < 0 ||
+	    voc_dec_num(d, &r->top_w, err) < 0 ||
+	    voc_dec_num(d, &r->bottom_w, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+acc_save(const void *st, struct voc_enc *e, const void *cfg)
+{
+	const struct acc *a = st;
+	int rc = rating_save(&a->r, e) | rating_save(&a->b, e) |
+	    voc_enc_int(e, a->nonresp);
+
+	for (int k = 0; k < 2; k++)
+		rc |= voc_enc_int(e, a->bin[k]) | voc_enc_str(e, a->sample[k],
+		    strlen(a->sample[k]));
+	for (size_t i = 0; i < npoints(cfg); i++)
+		rc |= voc_enc_int(e, a->dist[i]);
+	return rc ? -1 : 0;
+}
+
+static int
+acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
+{
+	struct acc *a = st;
+
+	if (rating_load(&a->r, d, err) < 0 || rating_load(&a->b, d, err) < 0 ||
+	    voc_dec_int(d, &a->nonresp, err) < 0)
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		const char *s;
+		size_t len;
+
+		if (voc_dec_int(d, &a->bin[k], err) < 0 ||
+		    voc_dec_str(d, &s, &len, err) < 0)
+			return -1;
+		a->sample[k][0] = '\0';
+		if (len > 0)
+			sample_min(a->sample[k], s, len);
+	}
+	for (size_t i = 0; i < npoints(cfg); i++)
+		if (voc_dec_int(d, &a->dist[i], err) < 0)
+			return -1;
+	return 0;
 }
 
 static void
-acc_less(void *out, const void *whole, const void *part)
+acc_less(void *out, const void *whole, const void *part, const void *cfg)
 {
-	voc_rating_less(&((struct acc *)out)->r, &((const struct acc *)whole)->r,
-	    &((const struct acc *)part)->r);
+	const struct opts *o = cfg;
+	struct acc *x = out;
+	const struct acc *a = whole, *b = part;
+
+	voc_rating_less(&x->r, &a->r, &b->r);
+	voc_rating_less(&x->b, &a->b, &b->b);
+	(void)o;
 }
 
+static const struct voc_state_ops csat_state = {
+	"csat", 1, NULL, acc_merge, NULL, acc_save, acc_load
+};
+
+/* ---- the finish step ---- */
+
 static void
-result(const struct opts *o, const struct acc *a, enum mode mode,
-    struct voc_rating_result *r)
+result(const struct opts *o, const struct acc *a, struct voc_rating_result *r)
 {
-	voc_rating_result(&a->r, o->c.conf, r);
-	if (mode == MODE_BINARY)
+	voc_rating_result(o->mode == MODE_BINARY ? &a->b : &a->r, o->c.conf,
+	    r);
+	if (o->mode == MODE_BINARY)
 		r->mean = r->sd = NAN;
 	if (r->n < o->c.min_n)
 		r->mean = r->sd = r->top = r->bottom = r->lo = r->hi = NAN;
 }
 
+/*
+ * Settles what the column holds from all its answers: the kind most
+ * answers are of.  Answers of the other kind are skipped rows.
+ */
+static void
+settle_mode(struct opts *o, struct voc_run *run)
+{
+	struct voc_table *t = voc_run_table(run);
+	struct voc_books *books = voc_run_books(run);
+	long long n[2] = {0, 0};
+	char sample[2][SAMPLE] = {"", ""};
+
+	for (size_t i = 0; i < voc_table_count(t); i++) {
+		struct voc_entry e;
+		const struct acc *a;
+
+		voc_table_at(t, i, &e);
+		a = e.st;
+		n[MODE_SCALE] += a->r.n;
+		n[MODE_BINARY] += a->b.n;
+		for (int k = 0; k < 2; k++)
+			if (a->sample[k][0] != '\0')
+				sample_min(sample[k], a->sample[k],
+				    strlen(a->sample[k]));
+	}
+	o->mode = n[MODE_BINARY] > n[MODE_SCALE] ? MODE_BINARY : MODE_SCALE;
+	long long wrong = n[!o->mode];
+	if (wrong == 0)
+		return;
+	if (books->skipped == 0) {
+		books->first_file[0] = '\0';
+		books->first_line = 0;
+		snprintf(books->first_why, sizeof(books->first_why),
+		    "column \"%s\": %lld answer%s (such as \"%s\"), but the "
+		    "column holds %s", o->colname ? o->colname : o->c.score_col,
+		    wrong, o->mode == MODE_BINARY ? (wrong == 1 ?
+		    " is a rating on a scale" : "s are ratings on a scale") :
+		    (wrong == 1 ? " is a good/bad rating" :
+		    "s are good/bad ratings"), sample[!o->mode],
+		    o->mode == MODE_BINARY ? "good/bad ratings" :
+		    "ratings on a scale");
+	}
+	books->skipped += wrong;
+}
+
 static int
-write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
-    enum mode mode, struct voc_error *err)
+finish(void *ctx, struct voc_run *run, struct voc_error *err)
 {
 	static const char *const base[] = {"n", "mean", "sd", "top_box",
 	    "pct_top_box", "bottom_box", "pct_bottom_box", "ci_low", "ci_high",
 	    "no_response"};
-	static const struct voc_compare_ops ops = {0, acc_merge, acc_less};
-	struct voc_compare_ops cops = ops;
-	size_t nkeys = voc_input_nkeys(in), n = 0, ndist = 0;
-	const char **names;
-	char (*distnames)[16];
+	static const struct voc_compare_ops ops = {acc_less};
+	struct opts *o = ctx;
+	struct voc_table *t = voc_run_table(run);
+	size_t n = 0, ndist = 0;
+	const char *names[20 + MAX_POINTS];
+	char distnames[MAX_POINTS][16];
 	double scale = o->c.proportions ? 1 : 100;
 	struct voc_compare *cmp = NULL;
 	struct voc_writer *w = NULL;
 
+	if (voc_run_nkeys(run) == 0 && voc_run_state(run, "", 0) == NULL)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	settle_mode(o, run);
 	if (o->dist)
-		ndist = mode == MODE_BINARY ? 2 : (size_t)(o->hi - o->lo + 1);
-	names = calloc(nkeys + 20 + ndist, sizeof(*names));
-	distnames = calloc(ndist + 1, sizeof(*distnames));
-	if (names == NULL || distnames == NULL)
-		goto nomem;
-	for (size_t i = 0; i < nkeys; i++)
-		names[n++] = voc_input_key_name(in, i);
+		ndist = o->mode == MODE_BINARY ? 2 : npoints(o);
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		names[n++] = base[i];
 	if (o->c.weight_col)
 		names[n++] = "n_eff";
 	for (size_t i = 0; i < ndist; i++) {
-		if (mode == MODE_BINARY)
+		if (o->mode == MODE_BINARY)
 			snprintf(distnames[i], 16, "n_%s", i ? "good" : "bad");
 		else
 			snprintf(distnames[i], 16, "n_%d", o->lo + (int)i);
@@ -302,28 +481,30 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 	if (o->c.compare != VOC_COMPARE_NONE)
 		for (size_t i = 0; i < 4; i++)
 			names[n++] = voc_compare_columns[i];
-
-	voc_group_sort(g, voc_input_key_cmp);
-	cops.acc_size = acc_size(o);
-	if (o->c.compare != VOC_COMPARE_NONE &&
-	    (cmp = voc_compare_new(o->c.compare, in, g, &cops)) == NULL)
-		goto nomem;
-	if ((w = voc_writer_open(stdout, o->c.out, o->c.precision, names, n))
-	    == NULL)
-		goto nomem;
-	for (size_t i = 0; i < voc_group_count(g); i++) {
-		const struct voc_group_entry *e = voc_group_entry(g, i);
-		const struct acc *a = e->acc, *b;
+	if (voc_table_sort(t) < 0 || (o->c.compare != VOC_COMPARE_NONE &&
+	    (cmp = voc_compare_new(o->c.compare, t, &ops)) == NULL) ||
+	    (w = voc_run_writer(run, names, n)) == NULL) {
+		voc_compare_free(cmp);
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	}
+	for (size_t i = 0; i < voc_table_count(t); i++) {
+		struct voc_entry e;
+		const struct acc *a, *b;
+		const struct voc_rating *ra;
 		struct voc_rating_result r, rb;
 
-		result(o, a, mode, &r);
-		voc_input_key_write(in, w, e->key, e->keylen);
+		voc_table_at(t, i, &e);
+		a = e.st;
+		ra = o->mode == MODE_BINARY ? &a->b : &a->r;
+		result(o, a, &r);
+		voc_run_key_write(run, w, e.key, e.keylen);
 		voc_writer_int(w, r.n);
 		voc_writer_num(w, r.mean);
 		voc_writer_num(w, r.sd);
-		voc_writer_int(w, a->r.top_n);
+		voc_writer_int(w, ra->top_n);
 		voc_writer_num(w, scale * r.top);
-		voc_writer_int(w, a->r.bottom_n);
+		voc_writer_int(w, ra->bottom_n);
 		voc_writer_num(w, scale * r.bottom);
 		voc_writer_num(w, scale * r.lo);
 		voc_writer_num(w, scale * r.hi);
@@ -331,12 +512,13 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 		if (o->c.weight_col)
 			voc_writer_num(w, r.n_eff);
 		for (size_t k = 0; k < ndist; k++)
-			voc_writer_int(w, a->dist[k]);
+			voc_writer_int(w, o->mode == MODE_BINARY ? a->bin[k] :
+			    a->dist[k]);
 		if (cmp == NULL)
 			continue;
 		double lo = NAN, hi = NAN, p = NAN, d = NAN;
-		if ((b = voc_compare_base(cmp, e)) != NULL) {
-			result(o, b, mode, &rb);
+		if ((b = voc_compare_base(cmp, &e)) != NULL) {
+			result(o, b, &rb);
 			if (!isnan(r.top) && !isnan(rb.top)) {
 				voc_stats_newcombe(rb.top, rb.n_eff, r.top,
 				    r.n_eff, o->c.conf, &lo, &hi, &p);
@@ -349,91 +531,46 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 		voc_writer_num(w, p);
 	}
 	voc_compare_free(cmp);
-	free(names);
-	free(distnames);
 	return voc_writer_close(w, 0, err);
-nomem:
-	voc_compare_free(cmp);
-	free(names);
-	free(distnames);
-	return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
 }
+
+static const struct option own_options[] = {
+	{"bottom", required_argument, NULL, OPT_BOTTOM},
+	{"dist", no_argument, NULL, OPT_DIST},
+	{"labels", required_argument, NULL, OPT_LABELS},
+	{"scale", required_argument, NULL, OPT_SCALE},
+	{"top", required_argument, NULL, OPT_TOP},
+	{NULL, 0, NULL, 0}
+};
+
+static const struct voc_prog prog = {
+	.name = PROG,
+	.synopsis = synopsis,
+	.help = help_text,
+	.options = own_options,
+	.shortopts = "",
+	.state = &csat_state,
+	.state_size = state_size,
+	.option = option,
+	.check = check,
+	.state_opts = state_opts,
+	.prepare = prepare,
+	.row = row_step,
+	.finish = finish,
+};
 
 int
 main(int argc, char **argv)
 {
 	struct opts o;
-	struct voc_error err;
-	struct voc_input *in;
-	struct voc_group *g;
-	struct voc_record rec;
-	enum mode mode = MODE_UNKNOWN;
-	size_t col;
-	int rc, status = 0;
-	char why[200];
+	int status;
 
 	memset(&o, 0, sizeof(o));
+	o.c.scores = 1;
+	o.lo = 1;
+	o.hi = 5;
 	voc_stats_init();
-	parse_args(argc, argv, &o);
-	voc_error_clear(&err);
-	if ((in = voc_input_open(&o.c, PROG, argv + optind, argc - optind,
-	    &err)) == NULL) {
-		voc_labels_free(o.labels);
-		return voc_cli_fail(PROG, &err);
-	}
-	col = voc_input_score_col(in);
-	if ((g = voc_input_group_table(in, acc_size(&o))) == NULL) {
-		fprintf(stderr, "%s: out of memory\n", PROG);
-		return 1;
-	}
-	while ((rc = voc_input_next(in, &rec, &err)) == 1) {
-		const struct voc_row *row = rec.row;
-		int point, c = classify(&o, &mode, row->field[col],
-		    row->len[col], &point, why, sizeof(why));
-		struct acc *a;
-
-		if (c == -2) {
-			if (voc_input_skip(in, row, &err, "column \"%s\": \"%s\" "
-			    "%s", voc_input_colname(in, col), row->field[col],
-			    why) < 0) {
-				rc = -1;
-				break;
-			}
-			continue;
-		}
-		if ((a = voc_group_get(g, rec.key, rec.keylen)) == NULL) {
-			rc = voc_error_set(&err, VOC_ERR_DATA, NULL, 0,
-			    "out of memory");
-			break;
-		}
-		if (c == -1) {
-			voc_input_nonresponse(in);
-			a->nonresp++;
-			continue;
-		}
-		if (mode == MODE_BINARY) {
-			voc_rating_add(&a->r, point, rec.weight, point == 1,
-			    point == 0);
-			a->dist[point]++;
-		} else {
-			voc_rating_add(&a->r, point, rec.weight,
-			    point > o.hi - o.top, point < o.lo + o.bottom);
-			a->dist[point - o.lo]++;
-		}
-	}
-	if (rc < 0) {
-		voc_error_print(PROG, &err, stderr);
-		status = 1;
-	} else {
-		if (write_table(&o, in, g, mode, &err) < 0) {
-			voc_error_print(PROG, &err, stderr);
-			status = 1;
-		}
-		if (voc_input_report(in, stderr))
-			status = 1;
-	}
-	voc_group_free(g);
-	voc_input_close(in);
+	status = voc_prog_main(&prog, &o, &o.c, argc, argv);
 	voc_labels_free(o.labels);
 	return status;
 }

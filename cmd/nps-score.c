@@ -12,8 +12,7 @@
 
 #include "voc/cli.h"
 #include "voc/compare.h"
-#include "voc/group.h"
-#include "voc/input.h"
+#include "voc/prog.h"
 #include "voc/stats.h"
 #include "voc/text.h"
 #include "voc/writer.h"
@@ -31,6 +30,8 @@ struct opts {
 	enum voc_ci ci;
 	long long resamples;
 	long long seed;
+	size_t score_col;	/* resolved by prepare */
+	const char *score_name;
 };
 
 struct acc {
@@ -38,29 +39,19 @@ struct acc {
 	long long nonresp;
 };
 
-static void
-usage(FILE *fp)
-{
-	fprintf(fp, "usage: %s -s COL [-g COLS] [-t COL [--by PERIOD]] "
-	    "[-w COL] [--ci METHOD]\n"
-	    "                 [--compare previous | overall] [--min-n N] "
-	    "[OPTIONS] [FILE ...]\n", PROG);
-}
+static const char synopsis[] =
+    "-s COL [-g COLS] [-t COL [--by PERIOD]] [-w COL] [--ci METHOD]\n"
+    "                 [--compare previous | overall] [--min-n N] "
+    "[OPTIONS] [FILE ...]";
 
-static void
-help(void)
-{
-	usage(stdout);
-	printf("\nNet Promoter Score of the 0-10 answers in column COL.\n\n"
-	    "  -s, --score COL          the 0-10 \"how likely to recommend\" "
-	    "column\n"
-	    "  --ci METHOD              adjusted-wald (default), wald or "
-	    "bootstrap\n"
-	    "  --resamples N, --seed S  bootstrap draws (default 2000) and "
-	    "seed (default 1)\n"
-	    "%s\n%s\nSee nps-score(1) and vockit(7).\n", voc_cli_help_scores,
-	    voc_cli_help);
-}
+static const char help_text[] =
+    "Net Promoter Score of the 0-10 answers in column COL.\n\n"
+    "  -s, --score COL          the 0-10 \"how likely to recommend\" "
+    "column\n"
+    "  --ci METHOD              adjusted-wald (default), wald or "
+    "bootstrap\n"
+    "  --resamples N, --seed S  bootstrap draws (default 2000) and "
+    "seed (default 1)\n";
 
 /* Takes one of nps-score's own options (voc_cli_parse's callback). */
 static int
@@ -91,44 +82,120 @@ option(void *ctx, int ch, const char *arg, struct voc_error *err)
 	return 0;
 }
 
-static void
-parse_args(int argc, char **argv, struct opts *o)
+static int
+check(void *ctx, struct voc_common *c, struct voc_error *err)
 {
-	static const struct option own[] = {
-		{"ci", required_argument, NULL, OPT_CI},
-		{"resamples", required_argument, NULL, OPT_RESAMPLES},
-		{"seed", required_argument, NULL, OPT_SEED},
-		{NULL, 0, NULL, 0}
-	};
-	struct voc_error err;
-	int rc = 0;
+	const struct opts *o = ctx;
 
-	voc_cli_defaults(&o->c);
-	o->c.scores = 1;
-	o->resamples = 2000;
-	o->seed = 1;
-	voc_error_clear(&err);
-	switch (voc_cli_parse(argc, argv, own, "", &o->c, option, o, &err)) {
-	case VOC_CLI_HELP:
-		help();
-		exit(0);
-	case VOC_CLI_VERSION:
-		printf("%s (vockit) %s\n", PROG, VOC_VERSION);
-		exit(0);
-	case VOC_CLI_ERROR:
-		rc = -1;
-		break;
-	case VOC_CLI_RUN:
-		break;
-	}
-	if (rc == 0 && o->ci == VOC_CI_BOOTSTRAP && o->c.weight_col != NULL)
-		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
+	if (o->ci == VOC_CI_BOOTSTRAP && c->weight_col != NULL)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "--ci bootstrap is for unweighted data; with -w use "
 		    "adjusted-wald or wald");
-	if (rc == 0)
-		rc = voc_cli_finish(&o->c, &err);
-	if (rc != 0)
-		exit(voc_cli_fail(PROG, &err));
+	return 0;
+}
+
+/* ---- the per-key state ---- */
+
+static size_t
+state_size(const void *ctx)
+{
+	(void)ctx;
+	return sizeof(struct acc);
+}
+
+static int
+acc_merge(void *dst, const void *src, const void *cfg)
+{
+	struct acc *a = dst;
+	const struct acc *b = src;
+
+	(void)cfg;
+	voc_nps_merge(&a->nps, &b->nps);
+	a->nonresp += b->nonresp;
+	return 0;
+}
+
+static int
+acc_save(const void *st, struct voc_enc *e, const void *cfg)
+{
+	const struct acc *a = st;
+	int rc = 0;
+
+	(void)cfg;
+	for (int i = 0; i < 3; i++)
+		rc |= voc_enc_int(e, a->nps.n[i]);
+	for (int i = 0; i < 3; i++)
+		rc |= voc_enc_num(e, a->nps.w[i]);
+	for (int i = 0; i < 3; i++)
+		rc |= voc_enc_num(e, a->nps.w2[i]);
+	rc |= voc_enc_int(e, a->nonresp);
+	return rc ? -1 : 0;
+}
+
+static int
+acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
+{
+	struct acc *a = st;
+
+	(void)cfg;
+	for (int i = 0; i < 3; i++)
+		if (voc_dec_int(d, &a->nps.n[i], err) < 0)
+			return -1;
+	for (int i = 0; i < 3; i++)
+		if (voc_dec_num(d, &a->nps.w[i], err) < 0)
+			return -1;
+	for (int i = 0; i < 3; i++)
+		if (voc_dec_num(d, &a->nps.w2[i], err) < 0)
+			return -1;
+	return voc_dec_int(d, &a->nonresp, err);
+}
+
+static void
+acc_less(void *out, const void *whole, const void *part, const void *cfg)
+{
+	(void)cfg;
+	voc_nps_less(&((struct acc *)out)->nps, &((const struct acc *)whole)->nps,
+	    &((const struct acc *)part)->nps);
+}
+
+static const struct voc_state_ops nps_state = {
+	"nps", 1, NULL, acc_merge, NULL, acc_save, acc_load
+};
+
+static int
+row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
+    struct voc_error *err)
+{
+	const struct opts *o = ctx;
+	const struct voc_row *row = rec->row;
+	size_t col = o->score_col;
+	int s, rs = voc_text_scale_number(row->field[col], row->len[col], &s);
+	struct acc *a;
+
+	if (rs == -2 || (rs == 0 && s > 10))
+		return voc_run_skip(run, row, err, "column \"%s\": \"%s\" is "
+		    "not a score 0-10", o->score_name,
+		    row->field[col]);
+	if ((a = voc_run_state(run, rec->key, rec->keylen)) == NULL)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	if (rs == -1) {
+		voc_run_nonresponse(run);
+		a->nonresp++;
+	} else
+		voc_nps_add(&a->nps, voc_nps_classify(s), rec->weight);
+	return 0;
+}
+
+static int
+prepare(void *ctx, const struct voc_input *in, struct voc_error *err)
+{
+	struct opts *o = ctx;
+
+	(void)err;
+	o->score_col = voc_input_score_col(in);
+	o->score_name = voc_input_colname(in, o->score_col);
+	return 0;
 }
 
 /* The statistics of one accumulator, or NULL fields below --min-n. */
@@ -145,66 +212,58 @@ result(const struct opts *o, const struct acc *a, struct voc_nps_result *r)
 	return 0;
 }
 
-static void
-acc_merge(void *dst, const void *src)
-{
-	voc_nps_merge(&((struct acc *)dst)->nps, &((const struct acc *)src)->nps);
-}
-
-static void
-acc_less(void *out, const void *whole, const void *part)
-{
-	voc_nps_less(&((struct acc *)out)->nps, &((const struct acc *)whole)->nps,
-	    &((const struct acc *)part)->nps);
-}
-
 static int
-write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
-    struct voc_error *err)
+finish(void *ctx, struct voc_run *run, struct voc_error *err)
 {
+	static const struct voc_compare_ops ops = {acc_less};
 	static const char *const base[] = {"n", "promoters", "passives",
 	    "detractors", "pct_promoters", "pct_passives", "pct_detractors",
 	    "nps", "se", "ci_low", "ci_high", "no_response"};
-	static const struct voc_compare_ops ops = {sizeof(struct acc),
-	    acc_merge, acc_less};
-	const char *names[64];
-	size_t n = 0, nkeys = voc_input_nkeys(in);
+	const struct opts *o = ctx;
+	struct voc_table *t = voc_run_table(run);
+	const char *cols[17];
+	size_t n = 0;
 	double scale = o->c.proportions ? 1 : 100;
 	struct voc_compare *cmp = NULL;
 	struct voc_writer *w;
 	int rc = 0;
 
-	for (size_t i = 0; i < nkeys && n < 40; i++)
-		names[n++] = voc_input_key_name(in, i);
-	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
-		names[n++] = base[i];
-	if (o->c.weight_col)
-		names[n++] = "n_eff";
-	if (o->c.compare != VOC_COMPARE_NONE)
-		for (size_t i = 0; i < 4; i++)
-			names[n++] = voc_compare_columns[i];
-
-	voc_group_sort(g, voc_input_key_cmp);
-	if (o->c.compare != VOC_COMPARE_NONE &&
-	    (cmp = voc_compare_new(o->c.compare, in, g, &ops)) == NULL)
+	/* Without -g or --by there is one group, even with no rows, so that
+	 * an input with no answers still reports n = 0. */
+	if (voc_run_nkeys(run) == 0 && voc_run_state(run, "", 0) == NULL)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
-	if ((w = voc_writer_open(stdout, o->c.out, o->c.precision, names, n))
-	    == NULL) {
+	if (voc_table_sort(t) < 0)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	if (o->c.compare != VOC_COMPARE_NONE &&
+	    (cmp = voc_compare_new(o->c.compare, t, &ops)) == NULL)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		cols[n++] = base[i];
+	if (o->c.weight_col)
+		cols[n++] = "n_eff";
+	if (cmp != NULL)
+		for (size_t i = 0; i < 4; i++)
+			cols[n++] = voc_compare_columns[i];
+	if ((w = voc_run_writer(run, cols, n)) == NULL) {
 		voc_compare_free(cmp);
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
 	}
-	for (size_t i = 0; i < voc_group_count(g); i++) {
-		const struct voc_group_entry *e = voc_group_entry(g, i);
-		const struct acc *a = e->acc, *b;
+	for (size_t i = 0; i < voc_table_count(t); i++) {
+		struct voc_entry e;
+		const struct acc *a, *b;
 		struct voc_nps_result r, rb;
 
+		voc_table_at(t, i, &e);
+		a = e.st;
 		if (result(o, a, &r) < 0) {
 			rc = -1;
 			break;
 		}
-		voc_input_key_write(in, w, e->key, e->keylen);
+		voc_run_key_write(run, w, e.key, e.keylen);
 		voc_writer_int(w, r.n);
 		voc_writer_int(w, a->nps.n[VOC_NPS_PROMOTER]);
 		voc_writer_int(w, a->nps.n[VOC_NPS_PASSIVE]);
@@ -222,7 +281,7 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 		if (cmp == NULL)
 			continue;
 		double lo = NAN, hi = NAN, p = NAN, d = NAN;
-		if ((b = voc_compare_base(cmp, e)) != NULL) {
+		if ((b = voc_compare_base(cmp, &e)) != NULL) {
 			if (result(o, b, &rb) < 0) {
 				rc = -1;
 				break;
@@ -243,68 +302,37 @@ write_table(const struct opts *o, struct voc_input *in, struct voc_group *g,
 	    "out of memory") : 0;
 }
 
+static const struct option own_options[] = {
+	{"ci", required_argument, NULL, OPT_CI},
+	{"resamples", required_argument, NULL, OPT_RESAMPLES},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{NULL, 0, NULL, 0}
+};
+
+static const struct voc_prog prog = {
+	.name = PROG,
+	.synopsis = synopsis,
+	.help = help_text,
+	.options = own_options,
+	.shortopts = "",
+	.state = &nps_state,
+	.state_size = state_size,
+	.option = option,
+	.check = check,
+	.prepare = prepare,
+	.row = row_step,
+	.finish = finish,
+};
+
 int
 main(int argc, char **argv)
 {
 	struct opts o;
-	struct voc_error err;
-	struct voc_input *in;
-	struct voc_group *g;
-	struct voc_record rec;
-	size_t score_col;
-	int rc, status = 0;
 
 	memset(&o, 0, sizeof(o));
+	o.c.scores = 1;
+	o.resamples = 2000;
+	o.seed = 1;
 	voc_stats_init();
-	parse_args(argc, argv, &o);
-	voc_error_clear(&err);
-	if ((in = voc_input_open(&o.c, PROG, argv + optind, argc - optind,
-	    &err)) == NULL)
-		return voc_cli_fail(PROG, &err);
-	score_col = voc_input_score_col(in);
-	if ((g = voc_input_group_table(in, sizeof(struct acc))) == NULL) {
-		fprintf(stderr, "%s: out of memory\n", PROG);
-		return 1;
-	}
-	while ((rc = voc_input_next(in, &rec, &err)) == 1) {
-		const struct voc_row *row = rec.row;
-		int s, rs = voc_text_scale_number(row->field[score_col],
-		    row->len[score_col], &s);
-		struct acc *a;
-
-		if (rs == -2 || (rs == 0 && s > 10)) {
-			if (voc_input_skip(in, row, &err, "column \"%s\": "
-			    "\"%s\" is not a score 0-10",
-			    voc_input_colname(in, score_col),
-			    row->field[score_col]) < 0) {
-				rc = -1;
-				break;
-			}
-			continue;
-		}
-		if ((a = voc_group_get(g, rec.key, rec.keylen)) == NULL) {
-			rc = voc_error_set(&err, VOC_ERR_DATA, NULL, 0,
-			    "out of memory");
-			break;
-		}
-		if (rs == -1) {
-			voc_input_nonresponse(in);
-			a->nonresp++;
-		} else
-			voc_nps_add(&a->nps, voc_nps_classify(s), rec.weight);
-	}
-	if (rc < 0) {
-		voc_error_print(PROG, &err, stderr);
-		status = 1;
-	} else {
-		if (write_table(&o, in, g, &err) < 0) {
-			voc_error_print(PROG, &err, stderr);
-			status = 1;
-		}
-		if (voc_input_report(in, stderr))
-			status = 1;
-	}
-	voc_group_free(g);
-	voc_input_close(in);
-	return status;
+	return voc_prog_main(&prog, &o, &o.c, argc, argv);
 }

@@ -23,18 +23,36 @@ static const struct option shared[] = {
 	{"help", no_argument, NULL, 'h'},
 	{"input-tz", required_argument, NULL, VOC_OPT_INPUT_TZ},
 	{"jsonl", no_argument, NULL, VOC_OPT_JSONL},
+	{"merge", no_argument, NULL, VOC_OPT_MERGE},
 	{"no-header", no_argument, NULL, VOC_OPT_NO_HEADER},
 	{"output", required_argument, NULL, 'o'},
 	{"precision", required_argument, NULL, VOC_OPT_PRECISION},
 	{"since", required_argument, NULL, VOC_OPT_SINCE},
 	{"skip-rows", required_argument, NULL, VOC_OPT_SKIP_ROWS},
+	{"state-out", required_argument, NULL, VOC_OPT_STATE_OUT},
 	{"strict", no_argument, NULL, VOC_OPT_STRICT},
+	{"threads", required_argument, NULL, 'j'},
 	{"time", required_argument, NULL, 't'},
 	{"tsv", no_argument, NULL, VOC_OPT_TSV},
 	{"tz", required_argument, NULL, VOC_OPT_TZ},
 	{"until", required_argument, NULL, VOC_OPT_UNTIL},
 	{"version", no_argument, NULL, VOC_OPT_VERSION},
 	{"weight", required_argument, NULL, 'w'},
+	{NULL, 0, NULL, 0}
+};
+
+static const struct option user_opt[] = {
+	{"user", required_argument, NULL, 'u'},
+	{NULL, 0, NULL, 0}
+};
+
+static const struct option amount_opt[] = {
+	{"amount", required_argument, NULL, 'a'},
+	{NULL, 0, NULL, 0}
+};
+
+static const struct option text_opt[] = {
+	{"text", required_argument, NULL, 'c'},
 	{NULL, 0, NULL, 0}
 };
 
@@ -54,6 +72,13 @@ const char voc_cli_help_scores[] =
 "  --min-n N                leave scores empty for groups of fewer answers\n"
 "  --proportions            shares and net scores as proportions (0..1,\n"
 "                           -1..1), not percentages\n";
+
+const char voc_cli_help_user[] =
+"  -u, --user COL           the customer or user id column\n";
+const char voc_cli_help_amount[] =
+"  -a, --amount COL         the money of each order\n";
+const char voc_cli_help_text[] =
+"  -c, --text COL[,COL]     the free-text comment columns\n";
 
 const char voc_cli_help[] =
 "Input:\n"
@@ -75,7 +100,13 @@ const char voc_cli_help[] =
 "Output:\n"
 "  -o, --output FORMAT      csv, tsv, jsonl or table (default: table on a\n"
 "                           terminal, csv otherwise)\n"
-"  --precision N            decimals of non-integer numbers (default 2)\n"
+"  --precision N            decimals of non-integer numbers (default: the\n"
+"                           shortest exact form; 2 in a table)\n"
+"Scale-out:\n"
+"  --state-out FILE         write the mergeable state, not the table (- for\n"
+"                           standard output)\n"
+"  --merge                  read state files (or standard input) and merge\n"
+"  -j, --threads N          threads for one large file (default: the cores)\n"
 "  -h, --help, --version\n";
 
 void
@@ -83,7 +114,7 @@ voc_cli_defaults(struct voc_common *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->tz = "UTC";
-	c->precision = 2;
+	c->precision = -2;	/* unset: settled by voc_cli_finish */
 	c->conf = 0.95;
 }
 
@@ -97,27 +128,39 @@ count(const struct option *o)
 	return n;
 }
 
-/* own, then (with scores) the scoring options, then the shared ones and
- * their terminating entry. */
+/* own, then the option families the program takes, then the shared
+ * ones and their terminating entry. */
 static struct option *
-merge(const struct option *own, int scores)
+merge(const struct option *own, const struct voc_common *c)
 {
-	size_t n = count(own), k = scores ? count(scoring) : 0;
+	const struct option *fam[4] = {c->scores ? scoring : NULL,
+	    c->users ? user_opt : NULL, c->amounts ? amount_opt : NULL,
+	    c->texts ? text_opt : NULL};
+	size_t n = count(own), k = 0;
 	size_t m = sizeof(shared) / sizeof(shared[0]);
 	struct option *o;
 
+	for (int i = 0; i < 4; i++)
+		k += fam[i] ? count(fam[i]) : 0;
 	if ((o = calloc(n + k + m, sizeof(*o))) == NULL)
 		return NULL;
 	memcpy(o, own, n * sizeof(*o));
-	memcpy(o + n, scoring, k * sizeof(*o));
-	memcpy(o + n + k, shared, m * sizeof(*o));
+	for (int i = 0; i < 4; i++)
+		if (fam[i] != NULL) {
+			memcpy(o + n, fam[i], count(fam[i]) * sizeof(*o));
+			n += count(fam[i]);
+		}
+	memcpy(o + n, shared, m * sizeof(*o));
 	return o;
 }
 
 struct option *
 voc_cli_merge(const struct option *own)
 {
-	return merge(own, 0);
+	struct voc_common none;
+
+	memset(&none, 0, sizeof(none));
+	return merge(own, &none);
 }
 
 enum voc_cli_result
@@ -126,7 +169,7 @@ voc_cli_parse(int argc, char **argv, const struct option *own,
     int (*option)(void *ctx, int ch, const char *arg, struct voc_error *err),
     void *ctx, struct voc_error *err)
 {
-	struct option *longopts = merge(own, c->scores);
+	struct option *longopts = merge(own, c);
 	char optstring[128];
 	enum voc_cli_result res = VOC_CLI_RUN;
 	int ch;
@@ -137,8 +180,9 @@ voc_cli_parse(int argc, char **argv, const struct option *own,
 	}
 	/* A leading ':' makes getopt report a missing argument as ':'; its
 	 * own messages are off so that every message has one format. */
-	snprintf(optstring, sizeof(optstring), ":%s%s%s", VOC_CLI_SHORT,
-	    c->scores ? "s:" : "", shortopts);
+	snprintf(optstring, sizeof(optstring), ":%s%s%s%s%s%s", VOC_CLI_SHORT,
+	    c->scores ? "s:" : "", c->users ? "u:" : "", c->amounts ? "a:" :
+	    "", c->texts ? "c:" : "", shortopts);
 	opterr = 0;
 	while (res == VOC_CLI_RUN && (ch = getopt_long(argc, argv, optstring,
 	    longopts, NULL)) != -1) {
@@ -300,6 +344,30 @@ voc_cli_option(struct voc_common *c, int opt, const char *arg,
 	case VOC_OPT_STRICT:
 		c->strict = 1;
 		return 1;
+	case VOC_OPT_STATE_OUT:
+		c->state_out = arg;
+		return 1;
+	case VOC_OPT_MERGE:
+		c->merge = 1;
+		return 1;
+	case 'j':
+		return voc_cli_integer(arg, 1, 256, "--threads", &c->threads,
+		    err) < 0 ? -1 : 1;
+	case 'u':
+		if (!c->users)
+			return 0;
+		c->user_col = arg;
+		return 1;
+	case 'a':
+		if (!c->amounts)
+			return 0;
+		c->amount_col = arg;
+		return 1;
+	case 'c':
+		if (!c->texts)
+			return 0;
+		c->text_col = arg;
+		return 1;
 	default:
 		break;
 	}
@@ -346,6 +414,15 @@ voc_cli_finish(struct voc_common *c, struct voc_error *err)
 		c->input_tz = c->tz;
 	if (!c->out_set)
 		c->out = isatty(STDOUT_FILENO) ? VOC_OUT_TABLE : VOC_OUT_CSV;
+	if (c->precision == -2)
+		c->precision = c->out == VOC_OUT_TABLE ? 2 : -1;
+	if (c->users && c->user_col == NULL)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "the customer id column is required: add -u COL");
+	if (c->merge && c->rd.skip_rows)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "--merge reads state files, which take no input options "
+		    "such as --skip-rows");
 	return 0;
 }
 

@@ -1,26 +1,26 @@
 /*
  * Comparisons (see include/voc/compare.h).  For "overall" the whole of
- * each period is built once, by merging every group's accumulator into a
- * table keyed by period alone; each group's "everyone else" is then that
- * whole less the group, which is why accumulators must support less as
- * well as merge.
+ * each period is built once, by merging every group's state into a table
+ * keyed by the period alone (group values made empty); each group's
+ * "everyone else" is then that whole less the group, which is why states
+ * must support less as well as merge.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "voc/compare.h"
+#include "voc/key.h"
 
 const char *const voc_compare_columns[4] = {"change", "change_ci_low",
     "change_ci_high", "p_value"};
 
 struct voc_compare {
 	enum voc_compare_mode mode;
-	const struct voc_input *in;
-	const struct voc_group *g;
+	const struct voc_table *t;
 	struct voc_compare_ops ops;
-	struct voc_group *totals;
-	char *key;		/* scratch for rewritten keys */
-	void *other;		/* scratch accumulator */
+	struct voc_table *totals;
+	struct voc_key key;	/* scratch for rewritten keys */
+	void *other;		/* scratch state */
 };
 
 int
@@ -44,41 +44,59 @@ voc_compare_parse(const char *s, const struct voc_common *c,
 	return 0;
 }
 
+/*
+ * Rewrites key into c->key: with groups 0 every text part becomes empty;
+ * the last number part (the period) becomes period + shift.  Returns 0
+ * or -1 when out of memory.
+ */
+static int
+rekey(struct voc_compare *c, const char *key, size_t keylen, int groups,
+    int64_t shift)
+{
+	struct voc_key_part p;
+	size_t pos = 0;
+	int rc = 0;
+
+	voc_key_reset(&c->key);
+	while (rc == 0 && voc_key_next(key, keylen, &pos, &p)) {
+		if (p.is_int)
+			rc = voc_key_int(&c->key, p.v + (pos == keylen ? shift :
+			    0));
+		else
+			rc = voc_key_text(&c->key, p.s, groups ? p.len : 0);
+	}
+	return rc;
+}
+
 struct voc_compare *
-voc_compare_new(enum voc_compare_mode mode, const struct voc_input *in,
-    const struct voc_group *g, const struct voc_compare_ops *ops)
+voc_compare_new(enum voc_compare_mode mode, const struct voc_table *t,
+    const struct voc_compare_ops *ops)
 {
 	struct voc_compare *c = calloc(1, sizeof(*c));
-	size_t maxkey = 0, n = voc_group_count(g);
+	const struct voc_state_ops *sops = voc_table_ops(t);
+	size_t n = voc_table_count(t);
 
 	if (c == NULL)
 		return NULL;
 	c->mode = mode;
-	c->in = in;
-	c->g = g;
+	c->t = t;
 	c->ops = *ops;
-	for (size_t i = 0; i < n; i++)
-		if (voc_group_entry(g, i)->keylen > maxkey)
-			maxkey = voc_group_entry(g, i)->keylen;
-	/* A key with its period changed is as long; one with its groups
-	 * cleared takes 4 bytes a group plus the period. */
-	c->key = malloc(maxkey + 4 * voc_input_nkeys(in) + 16);
-	c->other = calloc(1, ops->acc_size);
-	if (c->key == NULL || c->other == NULL)
+	if ((c->other = calloc(1, voc_table_state_size(t) + 8)) == NULL)
 		goto fail;
 	if (mode != VOC_COMPARE_OVERALL)
 		return c;
-	if ((c->totals = voc_group_new(ops->acc_size)) == NULL)
+	if ((c->totals = voc_table_new(sops, voc_table_state_size(t),
+	    voc_table_cfg(t))) == NULL)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		const struct voc_group_entry *e = voc_group_entry(g, i);
-		size_t kl = voc_input_key_rekey(in, e->key, e->keylen, 0,
-		    voc_input_key_period(e->key, e->keylen), c->key);
-		void *t = voc_group_get(c->totals, c->key, kl);
+		struct voc_entry e;
+		void *tot;
 
-		if (t == NULL)
+		voc_table_at(t, i, &e);
+		if (rekey(c, e.key, e.keylen, 0, 0) < 0 ||
+		    (tot = voc_table_get(c->totals, c->key.buf, c->key.len)) ==
+		    NULL || sops->merge(tot, e.st, voc_table_cfg(t)) < 0)
 			goto fail;
-		ops->merge(t, e->acc);
 	}
 	return c;
 fail:
@@ -91,29 +109,26 @@ voc_compare_free(struct voc_compare *c)
 {
 	if (c == NULL)
 		return;
-	voc_group_free(c->totals);
-	free(c->key);
+	voc_table_free(c->totals);
+	voc_key_free(&c->key);
 	free(c->other);
 	free(c);
 }
 
 const void *
-voc_compare_base(struct voc_compare *c, const struct voc_group_entry *e)
+voc_compare_base(struct voc_compare *c, const struct voc_entry *e)
 {
-	int64_t period = voc_input_key_period(e->key, e->keylen);
-	size_t kl;
-
 	if (c->mode == VOC_COMPARE_PREVIOUS) {
-		kl = voc_input_key_rekey(c->in, e->key, e->keylen, 1,
-		    period - 1, c->key);
-		return voc_group_find(c->g, c->key, kl);
+		if (rekey(c, e->key, e->keylen, 1, -1) < 0)
+			return NULL;
+		return voc_table_find(c->t, c->key.buf, c->key.len);
 	}
-	if (c->mode != VOC_COMPARE_OVERALL)
+	if (c->mode != VOC_COMPARE_OVERALL ||
+	    rekey(c, e->key, e->keylen, 0, 0) < 0)
 		return NULL;
-	kl = voc_input_key_rekey(c->in, e->key, e->keylen, 0, period, c->key);
-	const void *whole = voc_group_find(c->totals, c->key, kl);
+	const void *whole = voc_table_find(c->totals, c->key.buf, c->key.len);
 	if (whole == NULL)
 		return NULL;
-	c->ops.less(c->other, whole, e->acc);
+	c->ops.less(c->other, whole, e->st, voc_table_cfg(c->t));
 	return c->other;
 }

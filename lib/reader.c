@@ -61,6 +61,7 @@ struct voc_reader {
 	int auto_utf16;			/* iconv set up by a UTF-16 BOM */
 	int eof;			/* the open input has no more bytes */
 	int was_gzip;
+	long long raw_off;		/* file offset of the next byte read */
 
 	char *buf;			/* decoded bytes: [pos, end) unread */
 	size_t cap, pos, end, scan;
@@ -166,6 +167,7 @@ open_input(struct voc_reader *r, struct voc_error *err)
 	r->eof = 0;
 	r->was_gzip = -1;
 	r->rawlen = 0;
+	r->raw_off = 0;
 	r->pos = r->end = r->scan = 0;
 	r->line_no = 0;
 	return 0;
@@ -186,9 +188,17 @@ gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 
 	if (want > INT_MAX)
 		want = INT_MAX;
+	if (r->opts.range_end > 0) {
+		if (r->raw_off >= r->opts.range_end)
+			return 0;
+		if ((long long)want > r->opts.range_end - r->raw_off)
+			want = (size_t)(r->opts.range_end - r->raw_off);
+	}
 	n = gzread(r->gz, dst, (unsigned)want);
 	if (r->was_gzip < 0)
 		r->was_gzip = !gzdirect(r->gz);
+	if (n > 0)
+		r->raw_off += n;
 	if (n >= 0 && (size_t)n == want)
 		return n;
 	const char *msg = gzerror(r->gz, &errnum);
@@ -1048,6 +1058,36 @@ start_input(struct voc_reader *r, struct voc_error *err)
 	return 0;
 }
 
+/*
+ * Moves a reader that has read its header to range_start: the bytes
+ * buffered so far, any record read ahead and libcsv's state are dropped,
+ * and lines are counted from there.
+ */
+static int
+seek_range(struct voc_reader *r, struct voc_error *err)
+{
+	if (!voc_reader_plain(r))
+		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+		    "a byte range of an input that is not a plain file");
+	if (gzseek(r->gz, (z_off_t)r->opts.range_start, SEEK_SET) < 0)
+		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+		    "cannot seek: %s", strerror(errno));
+	r->raw_off = r->opts.range_start;
+	r->pos = r->end = r->scan = 0;
+	r->eof = 0;
+	r->line_no = 0;
+	r->have_pending = 0;
+	r->nrows = r->rhead = 0;
+	r->alen = r->nf = 0;
+	if (r->csv_ready) {
+		csv_free(&r->csv);
+		r->csv_ready = 0;
+		if (csv_setup(r, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 struct voc_reader *
 voc_reader_open(const char *const *paths, size_t npaths,
     const struct voc_reader_opts *opts, struct voc_error *err)
@@ -1085,6 +1125,8 @@ voc_reader_open(const char *const *paths, size_t npaths,
 		r->rawcap = READ_CHUNK;
 	}
 	if (open_input(r, err) < 0 || start_input(r, err) < 0)
+		goto fail;
+	if (opts->range_start > 0 && seek_range(r, err) < 0)
 		goto fail;
 	return r;
 nomem:
@@ -1153,6 +1195,19 @@ int
 voc_reader_delim(const struct voc_reader *r)
 {
 	return r->delim;
+}
+
+long
+voc_reader_lines(const struct voc_reader *r)
+{
+	return r->line_no;
+}
+
+int
+voc_reader_plain(const struct voc_reader *r)
+{
+	return r->npaths == 1 && strcmp(r->paths[0], "-") != 0 &&
+	    r->was_gzip == 0 && r->cd == (iconv_t)-1;
 }
 
 unsigned long long

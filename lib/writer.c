@@ -176,16 +176,43 @@ voc_writer_int(struct voc_writer *w, long long v)
 	cell(w, buf, 1);
 }
 
-void
-voc_writer_num(struct voc_writer *w, double v)
+/*
+ * The shortest decimal that reads back as v: the fewest significant
+ * digits that round-trip (17 always do), written without an exponent
+ * where the number is of a size people read (1e-5 up to 1e17).
+ */
+static void
+shortest(double v, char *buf, size_t size)
 {
-	char buf[64];
+	int p, exp;
 
+	for (p = 1; p < 17; p++) {
+		snprintf(buf, size, "%.*e", p - 1, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	snprintf(buf, size, "%.*e", p - 1, v);
+	exp = atoi(strchr(buf, 'e') + 1);
+	if (exp >= -5 && exp < 17) {
+		int decimals = p - 1 - exp;
+
+		snprintf(buf, size, "%.*f", decimals > 0 ? decimals : 0, v);
+	}
+}
+
+void
+voc_writer_format_num(double v, int precision, char *buf, size_t size)
+{
 	if (isnan(v) || isinf(v)) {
-		cell(w, NULL, 1);
+		buf[0] = '\0';
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%.*f", w->precision, v);
+	if (v == 0)
+		v = 0;	/* no "-0" */
+	if (precision < 0)
+		shortest(v, buf, size);
+	else
+		snprintf(buf, size, "%.*f", precision, v);
 	/* Locales with a decimal comma: the C locale is never changed here,
 	 * but a caller's setlocale() must not change the output either. */
 	for (char *p = buf; *p; p++)
@@ -194,7 +221,15 @@ voc_writer_num(struct voc_writer *w, double v)
 	/* No "-0.00": a value that rounds to zero is zero. */
 	if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
 		memmove(buf, buf + 1, strlen(buf));
-	cell(w, buf, 1);
+}
+
+void
+voc_writer_num(struct voc_writer *w, double v)
+{
+	char buf[64];
+
+	voc_writer_format_num(v, w->precision, buf, sizeof(buf));
+	cell(w, buf[0] ? buf : NULL, 1);
 }
 
 void

@@ -33,8 +33,18 @@ struct voc_common {
 	enum voc_date_order order;
 	int out_set;
 	enum voc_outfmt out;
-	int precision;
+	int precision;		/* -1: shortest exact form */
 	int strict;
+	const char *state_out;		/* --state-out FILE */
+	int merge;			/* --merge */
+	long long threads;		/* -j; 0: the cores */
+
+	/* The columns of event and order logs and of comment text, taken
+	 * when the program sets users, amounts or texts. */
+	int users, amounts, texts;
+	const char *user_col;		/* -u */
+	const char *amount_col;		/* -a */
+	const char *text_col;		/* -c */
 
 	/* The options of programs that score answers, taken when the
 	 * program sets scores before voc_cli_parse(). */
@@ -57,12 +67,14 @@ enum {
 	VOC_OPT_ENCODING,
 	VOC_OPT_INPUT_TZ,
 	VOC_OPT_JSONL,
+	VOC_OPT_MERGE,
 	VOC_OPT_MIN_N,
 	VOC_OPT_NO_HEADER,
 	VOC_OPT_PRECISION,
 	VOC_OPT_PROPORTIONS,
 	VOC_OPT_SINCE,
 	VOC_OPT_SKIP_ROWS,
+	VOC_OPT_STATE_OUT,
 	VOC_OPT_STRICT,
 	VOC_OPT_TSV,
 	VOC_OPT_TZ,
@@ -72,7 +84,7 @@ enum {
 };
 
 /* The shared short options, for getopt_long's optstring. */
-#define VOC_CLI_SHORT "d:g:ho:t:w:"
+#define VOC_CLI_SHORT "d:g:hj:o:t:w:"
 
 #define VOC_VERSION "0.1.0"
 
@@ -136,5 +148,9 @@ int voc_cli_fail(const char *prog, const struct voc_error *err);
  * the scoring options but -s. */
 extern const char voc_cli_help[];
 extern const char voc_cli_help_scores[];
+/* The lines of -u, -a and -c, for programs that take them. */
+extern const char voc_cli_help_user[];
+extern const char voc_cli_help_amount[];
+extern const char voc_cli_help_text[];
 
 #endif

@@ -10,8 +10,7 @@
 #include <stddef.h>
 
 #include "voc/cli.h"
-#include "voc/group.h"
-#include "voc/input.h"
+#include "voc/table.h"
 
 /* The output columns a comparison adds, in order. */
 extern const char *const voc_compare_columns[4];
@@ -21,26 +20,24 @@ extern const char *const voc_compare_columns[4];
 int voc_compare_parse(const char *s, const struct voc_common *c,
     enum voc_compare_mode *mode, struct voc_error *err);
 
-/* How the program's accumulators combine: merge adds src into dst; less
- * sets out to whole without part. */
+/* How the program's states combine beyond merge: less sets out to whole
+ * without part (for "everyone else"). */
 struct voc_compare_ops {
-	size_t acc_size;
-	void (*merge)(void *dst, const void *src);
-	void (*less)(void *out, const void *whole, const void *part);
+	void (*less)(void *out, const void *whole, const void *part,
+	    const void *cfg);
 };
 
 struct voc_compare;
 
-/* Prepares comparisons of g's entries (the groups of in).  Returns NULL
- * when out of memory. */
+/* Prepares comparisons of t's entries, whose keys are group values and
+ * (last) a period.  Returns NULL when out of memory. */
 struct voc_compare *voc_compare_new(enum voc_compare_mode mode,
-    const struct voc_input *in, const struct voc_group *g,
-    const struct voc_compare_ops *ops);
+    const struct voc_table *t, const struct voc_compare_ops *ops);
 void voc_compare_free(struct voc_compare *c);
 
-/* The accumulator e is compared with, or NULL when there is none (no
- * previous period).  Valid until the next call. */
+/* The state e is compared with, or NULL when there is none (no previous
+ * period).  Valid until the next call. */
 const void *voc_compare_base(struct voc_compare *c,
-    const struct voc_group_entry *e);
+    const struct voc_entry *e);
 
 #endif

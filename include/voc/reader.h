@@ -25,6 +25,10 @@ struct voc_reader_opts {
 	long skip_rows;		/* records dropped after each header */
 	int no_header;		/* the first record is data */
 	int libcsv_only;	/* tests: no fast paths, libcsv reads all */
+	/* A byte range of a single plain file: records that start in
+	 * [range_start, range_end) (range_start at a line start; 0 and 0:
+	 * the whole input).  The header is read from the file's start. */
+	long long range_start, range_end;
 };
 
 /*
@@ -69,6 +73,14 @@ int voc_reader_delim(const struct voc_reader *r);
  */
 int voc_reader_next(struct voc_reader *r, struct voc_row *row,
     struct voc_error *err);
+
+/* The physical lines read so far from the open input (for a range:
+ * from its start). */
+long voc_reader_lines(const struct voc_reader *r);
+
+/* 1 when the open input is one plain file read without conversion (not
+ * gzip, not decoded by iconv), so byte ranges of it can be read apart. */
+int voc_reader_plain(const struct voc_reader *r);
 
 /* Bytes of decoded input consumed so far, for progress lines. */
 unsigned long long voc_reader_bytes(const struct voc_reader *r);

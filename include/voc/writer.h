@@ -25,7 +25,9 @@ int voc_writer_parse_format(const char *name, enum voc_outfmt *fmt);
 /*
  * A writer on fp (not closed by the writer) for a table with ncols named
  * columns; names are copied.  precision is the number of decimals of
- * non-integer numbers.  Returns NULL when out of memory.
+ * non-integer numbers, or -1 for the shortest decimal that reads back as
+ * the same double (2.853069..., not 2.85; 46.2, not 46.200000).  Returns
+ * NULL when out of memory.
  */
 struct voc_writer *voc_writer_open(FILE *fp, enum voc_outfmt fmt,
     int precision, const char *const *names, size_t ncols);
@@ -35,6 +37,10 @@ void voc_writer_str(struct voc_writer *w, const char *s);
 void voc_writer_int(struct voc_writer *w, long long v);
 void voc_writer_num(struct voc_writer *w, double v);	/* NaN: unknown */
 void voc_writer_null(struct voc_writer *w);
+
+/* Formats v as voc_writer_num does at precision into buf (64 bytes are
+ * enough); an unknown value (NaN, infinite) gives "". */
+void voc_writer_format_num(double v, int precision, char *buf, size_t size);
 
 /*
  * Flushes (the table format is written here, once all widths are known),

@@ -1,6 +1,6 @@
 /*
- * group, columns and cli: accumulators by key, sorting, column
- * references, and the shared options' checks.
+ * table, key, columns and cli: states by key, the one total order of
+ * keys, column references, and the shared options' checks.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -8,31 +8,58 @@
 #include "check.h"
 #include "voc/cli.h"
 #include "voc/columns.h"
-#include "voc/group.h"
 #include "voc/input.h"
+#include "voc/key.h"
+#include "voc/table.h"
 
 static int
-by_key(const void *a, const void *b)
+add(void *dst, const void *src, const void *cfg)
 {
-	const struct voc_group_entry *x = a, *y = b;
-	size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
-	int c = memcmp(x->key, y->key, n);
+	(void)cfg;
+	*(long *)dst += *(const long *)src;
+	return 0;
+}
 
-	return c ? c : (int)x->keylen - (int)y->keylen;
+static const struct voc_state_ops longs = {"long", 1, NULL, add, NULL, NULL,
+    NULL};
+
+/* The key of one text part. */
+static void
+text_key(struct voc_key *k, const char *s)
+{
+	voc_key_reset(k);
+	voc_key_text(k, s, strlen(s));
+}
+
+/* The first part of entry i as a string. */
+static const char *
+first_text(const struct voc_table *t, size_t i, char *buf, size_t size)
+{
+	struct voc_entry e;
+	struct voc_key_part p;
+	size_t pos = 0;
+
+	voc_table_at(t, i, &e);
+	buf[0] = '\0';
+	if (voc_key_next(e.key, e.keylen, &pos, &p) && !p.is_int)
+		snprintf(buf, size, "%.*s", (int)p.len, p.s);
+	return buf;
 }
 
 int
 main(void)
 {
-	struct voc_group *g = voc_group_new(sizeof(long));
-	char key[16];
+	struct voc_table *t = voc_table_new(&longs, sizeof(long), NULL);
+	struct voc_key k = {0};
+	char key[16], buf[32];
 
 	/* 5000 keys, each seen 3 times: grows, finds, counts. */
 	int got = 1;
 	for (int round = 0; round < 3; round++)
 		for (int i = 0; i < 5000; i++) {
-			int n = snprintf(key, sizeof(key), "k%d", i);
-			long *v = voc_group_get(g, key, (size_t)n);
+			snprintf(key, sizeof(key), "k%d", i);
+			text_key(&k, key);
+			long *v = voc_table_get(t, k.buf, k.len);
 
 			if (v == NULL)
 				got = 0;
@@ -40,14 +67,94 @@ main(void)
 				*v += i;
 		}
 	CHECK(got);
-	CHECK(voc_group_count(g) == 5000);
-	long *v = voc_group_find(g, "k4999", 5);
+	CHECK(voc_table_count(t) == 5000);
+	text_key(&k, "k4999");
+	long *v = voc_table_find(t, k.buf, k.len);
 	CHECK(v != NULL && *v == 3 * 4999);
-	CHECK(voc_group_find(g, "nope", 4) == NULL);
-	voc_group_sort(g, by_key);
-	CHECK(strncmp(voc_group_entry(g, 0)->key, "k0", 2) == 0);
-	CHECK(strncmp(voc_group_entry(g, 1)->key, "k1", 2) == 0);
-	voc_group_free(g);
+	text_key(&k, "nope");
+	CHECK(voc_table_find(t, k.buf, k.len) == NULL);
+	CHECK(voc_table_sort(t) == 0);
+	CHECK_STR(first_text(t, 0, buf, sizeof(buf)), "k0");
+	CHECK_STR(first_text(t, 1, buf, sizeof(buf)), "k1");
+	text_key(&k, "k17");
+	v = voc_table_find(t, k.buf, k.len);	/* found after sorting */
+	CHECK(v != NULL && *v == 3 * 17);
+	voc_table_free(t);
+
+	/*
+	 * One total order whatever the input order: numbers before text,
+	 * numbers numerically (ties by bytes), text by bytes.  Every
+	 * permutation of these seven values sorts alike.
+	 */
+	const char *vals[] = {"1a", "10", "9", "-2.5", "9.0", "", "B"};
+	const char *want[] = {"-2.5", "9", "9.0", "10", "", "1a", "B"};
+	int perm[7] = {0, 1, 2, 3, 4, 5, 6}, same = 1, nperm = 0;
+	for (;;) {
+		t = voc_table_new(&longs, sizeof(long), NULL);
+		for (int i = 0; i < 7; i++) {
+			text_key(&k, vals[perm[i]]);
+			voc_table_get(t, k.buf, k.len);
+		}
+		voc_table_sort(t);
+		for (int i = 0; i < 7; i++)
+			if (strcmp(first_text(t, (size_t)i, buf, sizeof(buf)),
+			    want[i]) != 0)
+				same = 0;
+		voc_table_free(t);
+		nperm++;
+		/* The next permutation in lexicographic order. */
+		int i = 5;
+		while (i >= 0 && perm[i] > perm[i + 1])
+			i--;
+		if (i < 0)
+			break;
+		int j = 6;
+		while (perm[j] < perm[i])
+			j--;
+		int tmp = perm[i];
+		perm[i] = perm[j];
+		perm[j] = tmp;
+		for (int a = i + 1, b = 6; a < b; a++, b--) {
+			tmp = perm[a];
+			perm[a] = perm[b];
+			perm[b] = tmp;
+		}
+	}
+	CHECK(nperm == 5040);
+	CHECK(same);
+
+	/* Keys are bytes of their own: a number part orders numerically,
+	 * and the encoding does not depend on the host. */
+	voc_key_reset(&k);
+	voc_key_int(&k, -3);
+	CHECK(k.len == 9 && (unsigned char)k.buf[0] == 2 &&
+	    (unsigned char)k.buf[1] == 0x7F && (unsigned char)k.buf[8] == 0xFD);
+	struct voc_key k2 = {0};
+	voc_key_int(&k2, 2);
+	CHECK(voc_key_cmp(k.buf, k.len, k2.buf, k2.len) < 0);
+	voc_key_text(&k2, "x", 1);
+	CHECK(voc_key_count(k2.buf, k2.len) == 2);
+	double d0;
+	CHECK(voc_key_number("1e3", 3, &d0) && d0 == 1000);
+	CHECK(!voc_key_number("inf", 3, &d0) && !voc_key_number("0x1", 3, &d0)
+	    && !voc_key_number(" 1", 2, &d0) && !voc_key_number("-", 1, &d0));
+	voc_key_free(&k);
+	voc_key_free(&k2);
+
+	/* Merging tables adds states key by key. */
+	struct voc_table *ta = voc_table_new(&longs, sizeof(long), NULL);
+	struct voc_table *tb = voc_table_new(&longs, sizeof(long), NULL);
+	text_key(&k, "x");
+	*(long *)voc_table_get(ta, k.buf, k.len) = 2;
+	*(long *)voc_table_get(tb, k.buf, k.len) = 5;
+	text_key(&k, "y");
+	*(long *)voc_table_get(tb, k.buf, k.len) = 7;
+	CHECK(voc_table_merge(ta, tb) == 0 && voc_table_count(ta) == 2);
+	text_key(&k, "x");
+	CHECK(*(long *)voc_table_find(ta, k.buf, k.len) == 7);
+	voc_table_free(ta);
+	voc_table_free(tb);
+	voc_key_free(&k);
 
 	/* Columns through a real reader. */
 	char path[64];

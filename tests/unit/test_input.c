@@ -8,22 +8,30 @@
 
 #include "check.h"
 #include "voc/compare.h"
-#include "voc/group.h"
 #include "voc/input.h"
+#include "voc/key.h"
+#include "voc/period.h"
+#include "voc/table.h"
 
 static char path[64];
 
-static void
-merge(void *dst, const void *src)
+static int
+merge(void *dst, const void *src, const void *cfg)
 {
+	(void)cfg;
 	*(long *)dst += *(const long *)src;
+	return 0;
 }
 
 static void
-less(void *out, const void *whole, const void *part)
+less(void *out, const void *whole, const void *part, const void *cfg)
 {
+	(void)cfg;
 	*(long *)out = *(const long *)whole - *(const long *)part;
 }
+
+static const struct voc_state_ops longs = {"long", 1, NULL, merge, NULL,
+    NULL, NULL};
 
 int
 main(void)
@@ -54,7 +62,10 @@ main(void)
 	c.by = VOC_BY_MONTH;
 	c.since = "2024-01-01";
 	CHECK(voc_cli_finish(&c, &err) == 0);
-	struct voc_input *in = voc_input_open(&c, "test", files, 1, &err);
+	struct voc_books books;
+	memset(&books, 0, sizeof(books));
+	struct voc_input *in = voc_input_open(&c, "test", files, 1, NULL,
+	    &books, &err);
 	CHECK(in != NULL);
 	if (in == NULL)
 		return check_done("test_input");
@@ -62,11 +73,12 @@ main(void)
 	CHECK_STR(voc_input_key_name(in, 0), "team");
 	CHECK_STR(voc_input_key_name(in, 1), "at");
 
-	struct voc_group *g = voc_group_new(sizeof(long));
-	int rc, got = 0;
+	struct voc_table *g = voc_table_new(&longs, sizeof(long), NULL);
+	int rc, got = 0, times = 1;
 	double wsum = 0;
 	while ((rc = voc_input_next(in, &rec, &err)) == 1) {
-		long *n = voc_group_get(g, rec.key, rec.keylen);
+		long *n = voc_table_get(g, rec.key, rec.keylen);
+		times &= rec.has_time && rec.time >= 1704067200;
 		(*n)++;
 		got++;
 		wsum += rec.weight;
@@ -74,57 +86,59 @@ main(void)
 	CHECK(rc == 0);
 	CHECK(got == 5);
 	CHECK_NEAR(wsum, 6, 0);
+	CHECK(times);	/* every record carries its instant (2024 or later) */
 	/* Groups: a/2024-02, b/2024-01, b/2024-02, 9/2024-02, 10/2024-01;
 	 * numbers sort as numbers, before text. */
-	CHECK(voc_group_count(g) == 5);
-	voc_group_sort(g, voc_input_key_cmp);
+	CHECK(voc_table_count(g) == 5);
+	voc_table_sort(g);
 	const char *want[] = {"9 2024-02", "10 2024-01", "a 2024-02",
 	    "b 2024-01", "b 2024-02"};
 	for (size_t i = 0; i < 5; i++) {
-		const struct voc_group_entry *e = voc_group_entry(g, i);
-		char label[32];
-		uint32_t len;
-		memcpy(&len, e->key, 4);
-		voc_period_label(VOC_BY_MONTH, voc_input_key_period(e->key,
-		    e->keylen), label, sizeof(label));
-		char both[64];
-		snprintf(both, sizeof(both), "%.*s %s", (int)len, e->key + 4,
+		struct voc_entry e;
+		struct voc_key_part p1, p2;
+		size_t pos = 0;
+		char label[32], both[64];
+
+		voc_table_at(g, i, &e);
+		voc_key_next(e.key, e.keylen, &pos, &p1);
+		voc_key_next(e.key, e.keylen, &pos, &p2);
+		voc_period_label(VOC_BY_MONTH, p2.v, label, sizeof(label));
+		snprintf(both, sizeof(both), "%.*s %s", (int)p1.len, p1.s,
 		    label);
 		CHECK_STR(both, want[i]);
 	}
 
 	/* The books: 9 rows read, 3 skipped, the first for its weight. */
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *mem = open_memstream(&buf, &size);
-	voc_input_report(in, mem);
-	fclose(mem);
-	CHECK(strstr(buf, "skipped 3 of 9 rows") != NULL);
-	CHECK(strstr(buf, ":5: column \"w\": \"x\" is not a weight") != NULL);
-	free(buf);
+	CHECK(books.rows == 9 && books.skipped == 3);
+	CHECK(books.first_line == 5);
+	CHECK_STR(books.first_why, "column \"w\": \"x\" is not a weight (a "
+	    "number >= 0)");
 
 	/* --compare previous: b/2024-02 against b/2024-01; overall: a group
 	 * against the rest of its period. */
-	struct voc_compare_ops ops = {sizeof(long), merge, less};
-	struct voc_compare *cp = voc_compare_new(VOC_COMPARE_PREVIOUS, in, g,
+	struct voc_compare_ops ops = {less};
+	struct voc_compare *cp = voc_compare_new(VOC_COMPARE_PREVIOUS, g,
 	    &ops);
-	const struct voc_group_entry *b2 = voc_group_entry(g, 4);
-	const long *prev = voc_compare_base(cp, b2);
-	CHECK(prev != NULL && prev == voc_group_entry(g, 3)->acc);
-	CHECK(voc_compare_base(cp, voc_group_entry(g, 2)) == NULL);
+	struct voc_entry e2, e3, e4;
+	voc_table_at(g, 2, &e2);
+	voc_table_at(g, 3, &e3);
+	voc_table_at(g, 4, &e4);
+	const long *prev = voc_compare_base(cp, &e4);
+	CHECK(prev != NULL && prev == e3.st);
+	CHECK(voc_compare_base(cp, &e2) == NULL);
 	voc_compare_free(cp);
-	struct voc_compare *co = voc_compare_new(VOC_COMPARE_OVERALL, in, g,
-	    &ops);
+	struct voc_compare *co = voc_compare_new(VOC_COMPARE_OVERALL, g, &ops);
 	/* 2024-02 holds 9, a and b, one answer each: the rest of a is 2. */
-	const long *rest = voc_compare_base(co, voc_group_entry(g, 2));
+	const long *rest = voc_compare_base(co, &e2);
 	CHECK(rest != NULL && *rest == 2);
 	voc_compare_free(co);
 
 	/* --strict: the first bad row stops with its reason. */
-	voc_group_free(g);
+	voc_table_free(g);
 	voc_input_close(in);
 	c.strict = 1;
-	in = voc_input_open(&c, "test", files, 1, &err);
+	memset(&books, 0, sizeof(books));
+	in = voc_input_open(&c, "test", files, 1, NULL, &books, &err);
 	while ((rc = voc_input_next(in, &rec, &err)) == 1)
 		;
 	CHECK(rc == -1 && err.line == 5 && strstr(err.msg, "not a weight"));
@@ -133,11 +147,11 @@ main(void)
 	/* Usage errors: a missing column, an unknown zone. */
 	c.strict = 0;
 	c.group_by = "tema";
-	CHECK(voc_input_open(&c, "test", files, 1, &err) == NULL &&
+	CHECK(voc_input_open(&c, "test", files, 1, NULL, &books, &err) == NULL &&
 	    err.kind == VOC_ERR_USAGE);
 	c.group_by = "team";
 	c.tz = "Nowhere/Land";
-	CHECK(voc_input_open(&c, "test", files, 1, &err) == NULL &&
+	CHECK(voc_input_open(&c, "test", files, 1, NULL, &books, &err) == NULL &&
 	    err.kind == VOC_ERR_USAGE);
 	unlink(path);
 	return check_done("test_input");

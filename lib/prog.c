@@ -1,0 +1,620 @@
+/*
+ * The program driver (see include/voc/prog.h).
+ *
+ * Both cores on one file: a large regular file is cut into as many byte
+ * ranges as there are threads, each starting at a line start, and each
+ * range is read by its own reader into its own table; the tables are
+ * then merged in order.  A cut is right only where the part before it
+ * ends between records; when a quoted field with a newline spans a cut,
+ * the part before it ends inside the field and fails, and the whole
+ * file is read again in one thread.  So is any other failure, so that
+ * the error a user sees is the one a single pass reports.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "voc/key.h"
+#include "voc/period.h"
+#include "voc/prog.h"
+
+/* Files smaller than this are read in one thread: below it, starting a
+ * second reader costs more than it saves. */
+#define MIN_SPLIT (32LL << 20)
+#define MAX_THREADS 64
+
+struct voc_run {
+	const struct voc_prog *p;
+	void *ctx;
+	const struct voc_common *c;
+	struct voc_table *t;
+	struct voc_books books;
+	struct voc_input *in;		/* while reading */
+	char **names;			/* key column names */
+	size_t nnames;
+	struct timespec last;		/* of the last progress line */
+	int progress_shown;
+};
+
+struct voc_table *
+voc_run_table(struct voc_run *run)
+{
+	return run->t;
+}
+
+void *
+voc_run_state(struct voc_run *run, const char *key, size_t keylen)
+{
+	return voc_table_get(run->t, key, keylen);
+}
+
+const struct voc_common *
+voc_run_common(const struct voc_run *run)
+{
+	return run->c;
+}
+
+int
+voc_run_skip(struct voc_run *run, const struct voc_row *row,
+    struct voc_error *err, const char *fmt, ...)
+{
+	char why[900];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return voc_input_skip(run->in, row, err, "%s", why);
+}
+
+void
+voc_run_nonresponse(struct voc_run *run)
+{
+	voc_input_nonresponse(run->in);
+}
+
+struct voc_books *
+voc_run_books(struct voc_run *run)
+{
+	return &run->books;
+}
+
+size_t
+voc_run_nkeys(const struct voc_run *run)
+{
+	return run->nnames;
+}
+
+const char *
+voc_run_key_name(const struct voc_run *run, size_t i)
+{
+	return run->names[i];
+}
+
+void
+voc_run_key_write(const struct voc_run *run, struct voc_writer *w,
+    const char *key, size_t keylen)
+{
+	struct voc_key_part p;
+	size_t pos = 0;
+	char buf[4096];
+
+	while (voc_key_next(key, keylen, &pos, &p)) {
+		if (p.is_int) {
+			voc_period_label(run->c->by, p.v, buf, sizeof(buf));
+			voc_writer_str(w, buf);
+		} else if (p.len < sizeof(buf)) {
+			memcpy(buf, p.s, p.len);
+			buf[p.len] = '\0';
+			voc_writer_str(w, buf);
+		} else {
+			char *big = malloc(p.len + 1);
+
+			if (big != NULL) {
+				memcpy(big, p.s, p.len);
+				big[p.len] = '\0';
+			}
+			voc_writer_str(w, big ? big : "");
+			free(big);
+		}
+	}
+}
+
+struct voc_writer *
+voc_run_writer(const struct voc_run *run, const char *const *names,
+    size_t n)
+{
+	const char **all = calloc(run->nnames + n + 1, sizeof(*all));
+	struct voc_writer *w;
+
+	if (all == NULL)
+		return NULL;
+	for (size_t i = 0; i < run->nnames; i++)
+		all[i] = run->names[i];
+	for (size_t i = 0; i < n; i++)
+		all[run->nnames + i] = names[i];
+	w = voc_writer_open(stdout, run->c->out, run->c->precision, all,
+	    run->nnames + n);
+	free(all);
+	return w;
+}
+
+/* ---- options ---- */
+
+static void
+usage(const struct voc_prog *p, FILE *fp)
+{
+	fprintf(fp, "usage: %s %s\n", p->name, p->synopsis);
+}
+
+static int
+help(const struct voc_prog *p, const struct voc_common *c)
+{
+	usage(p, stdout);
+	printf("\n%s", p->help);
+	if (c->users)
+		fputs(voc_cli_help_user, stdout);
+	if (c->amounts)
+		fputs(voc_cli_help_amount, stdout);
+	if (c->texts)
+		fputs(voc_cli_help_text, stdout);
+	if (c->scores)
+		fputs(voc_cli_help_scores, stdout);
+	printf("\n%s\nSee %s(1) and vockit(7).\n", voc_cli_help, p->name);
+	return fflush(stdout) != 0 || ferror(stdout) ? 1 : 0;
+}
+
+static int
+parse(const struct voc_prog *p, void *ctx, struct voc_common *c, int argc,
+    char **argv, int *exit_now)
+{
+	struct voc_error err;
+	int rc = 0;
+
+	voc_error_clear(&err);
+	*exit_now = 0;
+	switch (voc_cli_parse(argc, argv, p->options, p->shortopts, c,
+	    p->option, ctx, &err)) {
+	case VOC_CLI_HELP:
+		*exit_now = 1;
+		return help(p, c);
+	case VOC_CLI_VERSION:
+		*exit_now = 1;
+		printf("%s (vockit) %s\n", p->name, VOC_VERSION);
+		return fflush(stdout) != 0 || ferror(stdout) ? 1 : 0;
+	case VOC_CLI_ERROR:
+		rc = -1;
+		break;
+	case VOC_CLI_RUN:
+		break;
+	}
+	if (rc == 0 && p->check != NULL)
+		rc = p->check(ctx, c, &err);
+	if (rc == 0)
+		rc = voc_cli_finish(c, &err);
+	if (rc == 0 && c->merge && c->state_out == NULL && argc - optind == 0 &&
+	    isatty(STDIN_FILENO))
+		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
+		    "--merge reads state files: name them, or pipe them in");
+	if (rc == 0 && c->merge && (p->state->load == NULL))
+		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
+		    "%s has no mergeable state", p->name);
+	if (rc != 0) {
+		*exit_now = 1;
+		return voc_cli_fail(p->name, &err);
+	}
+	return 0;
+}
+
+/* The options that shape a state, for its header. */
+struct fingerprint {
+	const char *names[48];
+	const char *values[48];
+	char by[16];
+	struct voc_prog_opt own[16];
+	size_t n;
+};
+
+static void
+fp_add(struct fingerprint *f, const char *name, const char *value)
+{
+	f->names[f->n] = name;
+	f->values[f->n++] = value ? value : "";
+}
+
+static void
+fingerprint(const struct voc_prog *p, const void *ctx,
+    const struct voc_common *c, struct fingerprint *f)
+{
+	static const char *const orders[] = {"", "mdy", "dmy"};
+	static const char *const periods[] = {"", "day", "week", "month",
+	    "quarter", "year"};
+
+	memset(f, 0, sizeof(*f));
+	fp_add(f, "-g", c->group_by);
+	fp_add(f, "-t", c->time_col);
+	snprintf(f->by, sizeof(f->by), "%s", periods[c->by <= VOC_BY_YEAR ?
+	    c->by : 0]);
+	fp_add(f, "--by", f->by);
+	fp_add(f, "--tz", c->tz);
+	fp_add(f, "--input-tz", c->input_tz);
+	fp_add(f, "--date-order", orders[c->order < 3 ? c->order : 0]);
+	fp_add(f, "--since", c->since);
+	fp_add(f, "--until", c->until);
+	fp_add(f, "-w", c->weight_col);
+	if (c->scores)
+		fp_add(f, "-s", c->score_col);
+	if (c->users)
+		fp_add(f, "-u", c->user_col);
+	if (c->amounts)
+		fp_add(f, "-a", c->amount_col);
+	if (c->texts)
+		fp_add(f, "-c", c->text_col);
+	if (p->state_opts != NULL) {
+		size_t n = p->state_opts(ctx, f->own);
+
+		for (size_t i = 0; i < n && i < 16; i++)
+			fp_add(f, f->own[i].name, f->own[i].value);
+	}
+}
+
+/* ---- reading ---- */
+
+static void
+progress(void *arg, long long rows, unsigned long long bytes)
+{
+	struct voc_run *run = arg;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((double)(now.tv_sec - run->last.tv_sec) +
+	    (double)(now.tv_nsec - run->last.tv_nsec) / 1e9 < 1.0)
+		return;
+	run->last = now;
+	fprintf(stderr, "\r%s: %lld rows, %.0f MB read", run->p->name, rows,
+	    (double)bytes / 1e6);
+	fflush(stderr);
+	run->progress_shown = 1;
+}
+
+static int
+set_names(struct voc_run *run, const struct voc_input *in)
+{
+	size_t n = voc_input_nkeys(in);
+
+	if ((run->names = calloc(n + 1, sizeof(char *))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if ((run->names[i] = strdup(voc_input_key_name(in, i))) ==
+		    NULL)
+			return -1;
+		run->nnames = i + 1;
+	}
+	return 0;
+}
+
+static void
+free_names(struct voc_run *run)
+{
+	for (size_t i = 0; i < run->nnames; i++)
+		free(run->names[i]);
+	free(run->names);
+	run->names = NULL;
+	run->nnames = 0;
+}
+
+/* Steps every row of run->in into run's table. */
+static int
+step_rows(struct voc_run *run, struct voc_error *err)
+{
+	struct voc_record rec;
+	int rc;
+
+	while ((rc = voc_input_next(run->in, &rec, err)) == 1)
+		if (run->p->row(run->ctx, run, &rec, err) < 0)
+			return -1;
+	return rc;
+}
+
+static struct voc_table *
+new_table(const struct voc_prog *p, const void *ctx)
+{
+	return voc_table_new(p->state, p->state_size(ctx), ctx);
+}
+
+struct worker {
+	struct voc_run run;
+	struct voc_error err;
+	int rc;
+	long lines;
+};
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+
+	w->rc = step_rows(&w->run, &w->err);
+	w->lines = voc_input_lines(w->run.in);
+	return NULL;
+}
+
+/* The offset of the first line start at or after off, or -1. */
+static long long
+line_start(int fd, long long off, long long size)
+{
+	char buf[65536];
+
+	while (off < size) {
+		ssize_t n = pread(fd, buf, sizeof(buf), (off_t)off);
+
+		if (n <= 0)
+			return -1;
+		char *nl = memchr(buf, '\n', (size_t)n);
+		if (nl != NULL)
+			return off + (nl - buf) + 1;
+		off += n;
+	}
+	return -1;
+}
+
+/*
+ * Reads file in nthreads parts at once into run.  Returns 1 when done,
+ * 0 when the file must be read in one pass instead (not a plain file, a
+ * cut inside a record, any error), -1 when out of memory.
+ */
+static int
+read_split(struct voc_run *run, char *file, int nthreads,
+    struct voc_error *err)
+{
+	struct worker *w = calloc((size_t)nthreads, sizeof(*w));
+	pthread_t tid[MAX_THREADS];
+	long long cut[MAX_THREADS + 1];
+	struct stat sb;
+	int fd = open(file, O_RDONLY), ok = 1, started = 0;
+
+	if (w == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size < MIN_SPLIT)
+		ok = 0;
+	cut[0] = 0;
+	for (int i = 1; ok && i < nthreads; i++) {
+		cut[i] = line_start(fd, (long long)sb.st_size * i / nthreads,
+		    sb.st_size);
+		if (cut[i] < 0 || cut[i] <= cut[i - 1] + 1)
+			ok = 0;
+	}
+	cut[nthreads] = ok ? (long long)sb.st_size : 0;
+	if (fd >= 0)
+		close(fd);
+	for (int i = 0; ok && i < nthreads; i++) {
+		struct voc_input_range r = {cut[i], cut[i + 1]};
+
+		w[i].run = *run;
+		memset(&w[i].run.books, 0, sizeof(w[i].run.books));
+		w[i].run.in = NULL;
+		if ((w[i].run.t = new_table(run->p, run->ctx)) == NULL ||
+		    (w[i].run.in = voc_input_open(run->c, run->p->name, &file,
+		    1, &r, &w[i].run.books, &w[i].err)) == NULL ||
+		    !voc_reader_plain(voc_input_reader(w[i].run.in)))
+			ok = 0;
+	}
+	if (ok && run->p->prepare != NULL &&
+	    run->p->prepare(run->ctx, w[0].run.in, err) < 0)
+		ok = 0;
+	if (ok && isatty(STDERR_FILENO))
+		voc_input_progress(w[0].run.in, progress, &w[0].run);
+	for (int i = 0; ok && i < nthreads; i++) {
+		if (pthread_create(&tid[i], NULL, work, &w[i]) != 0)
+			break;
+		started++;
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	if (started < nthreads)
+		ok = 0;
+	for (int i = 0; ok && i < nthreads; i++)
+		if (w[i].rc < 0)
+			ok = 0;
+	if (w[0].run.progress_shown)
+		fputs("\r\033[K", stderr);
+	/* Merge in order: part i's lines follow those of parts before it. */
+	long offset = 0;
+	int rc = ok;
+	for (int i = 0; ok && i < nthreads; i++) {
+		if (i == 0) {
+			run->t = w[0].run.t;
+			w[0].run.t = NULL;
+			if (set_names(run, w[0].run.in) < 0)
+				rc = -1;
+		} else if (voc_table_merge(run->t, w[i].run.t) < 0)
+			rc = -1;
+		voc_books_add(&run->books, &w[i].run.books, i ? offset : 0);
+		offset += w[i].lines;
+	}
+	for (int i = 0; i < nthreads; i++) {
+		voc_input_close(w[i].run.in);
+		voc_table_free(w[i].run.t);
+	}
+	free(w);
+	return rc;
+}
+
+static int
+read_input(struct voc_run *run, char **files, int nfiles,
+    struct voc_error *err)
+{
+	const struct voc_common *c = run->c;
+	int nthreads = (int)(c->threads ? c->threads :
+	    sysconf(_SC_NPROCESSORS_ONLN));
+	int rc;
+
+	if (nthreads > MAX_THREADS)
+		nthreads = MAX_THREADS;
+	if (nthreads > 1 && nfiles == 1 && strcmp(files[0], "-") != 0 &&
+	    !c->strict) {
+		if ((rc = read_split(run, files[0], nthreads, err)) != 0)
+			return rc < 0 ? voc_error_set(err, VOC_ERR_DATA, NULL,
+			    0, "out of memory") : 0;
+		voc_error_clear(err);
+	}
+	if ((run->t = new_table(run->p, run->ctx)) == NULL)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	if ((run->in = voc_input_open(c, run->p->name, files, nfiles, NULL,
+	    &run->books, err)) == NULL)
+		return -1;
+	if (set_names(run, run->in) < 0)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	if (run->p->prepare != NULL && run->p->prepare(run->ctx, run->in,
+	    err) < 0)
+		return -1;
+	if (isatty(STDERR_FILENO))
+		voc_input_progress(run->in, progress, run);
+	rc = step_rows(run, err);
+	if (run->progress_shown)
+		fputs("\r\033[K", stderr);
+	return rc;
+}
+
+static int
+read_states(struct voc_run *run, const struct voc_state_hdr *h, char **files,
+    int nfiles, struct voc_error *err)
+{
+	static char *const stdin_only[] = {"-"};
+	struct voc_state_seen seen;
+	int rc = 0;
+
+	memset(&seen, 0, sizeof(seen));
+	if ((run->t = new_table(run->p, run->ctx)) == NULL)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	if (nfiles == 0) {
+		files = (char **)stdin_only;
+		nfiles = 1;
+	}
+	for (int i = 0; rc == 0 && i < nfiles; i++)
+		rc = voc_state_read(files[i], h, run->t, &run->books, &seen,
+		    err);
+	if (rc == 0 && seen.headers == 0)
+		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "no state header in the input: --merge reads what "
+		    "--state-out writes");
+	if (rc == 0) {
+		run->names = seen.names;
+		run->nnames = seen.nnames;
+		seen.names = NULL;
+		seen.nnames = 0;
+	}
+	voc_state_seen_free(&seen);
+	return rc;
+}
+
+static int
+write_state(struct voc_run *run, const struct voc_state_hdr *h,
+    struct voc_error *err)
+{
+	int std = strcmp(run->c->state_out, "-") == 0;
+	FILE *fp = std ? stdout : fopen(run->c->state_out, "w");
+	struct voc_state_hdr hh = *h;
+
+	if (fp == NULL)
+		return voc_error_set(err, VOC_ERR_DATA, run->c->state_out, 0,
+		    "%s", strerror(errno));
+	hh.names = (const char *const *)run->names;
+	hh.nnames = run->nnames;
+	int rc = voc_state_write(fp, &hh, &run->books, run->t, err);
+	errno = 0;
+	if (fflush(fp) != 0 || ferror(fp)) {
+		if (rc == 0)
+			rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "write error: %s", strerror(errno ? errno : EIO));
+	}
+	if (!std && fclose(fp) != 0 && rc == 0)
+		rc = voc_error_set(err, VOC_ERR_DATA, run->c->state_out, 0,
+		    "write error: %s", strerror(errno));
+	return rc;
+}
+
+/* The skip line; returns 1 when nothing read could be counted. */
+static int
+report(const struct voc_run *run)
+{
+	const struct voc_books *b = &run->books;
+
+	if (b->skipped > 0 && b->first_file[0] != '\0')
+		fprintf(stderr, "%s: skipped %lld of %lld row%s (first: %s:%ld: "
+		    "%s)\n", run->p->name, b->skipped, b->rows,
+		    b->rows == 1 ? "" : "s", b->first_file, b->first_line,
+		    b->first_why);
+	else if (b->skipped > 0)
+		fprintf(stderr, "%s: skipped %lld of %lld row%s (first: %s)\n",
+		    run->p->name, b->skipped, b->rows, b->rows == 1 ? "" : "s",
+		    b->first_why);
+	return b->rows > 0 && b->skipped == b->rows;
+}
+
+int
+voc_prog_main(const struct voc_prog *p, void *ctx, struct voc_common *c,
+    int argc, char **argv)
+{
+	struct voc_common fam = *c;
+	struct voc_run run;
+	struct voc_error err;
+	struct fingerprint f;
+	struct voc_state_hdr h;
+	int exit_now, status, rc;
+
+	voc_cli_defaults(c);
+	c->scores = fam.scores;
+	c->users = fam.users;
+	c->amounts = fam.amounts;
+	c->texts = fam.texts;
+	status = parse(p, ctx, c, argc, argv, &exit_now);
+	if (exit_now)
+		return status;
+	memset(&run, 0, sizeof(run));
+	run.p = p;
+	run.ctx = ctx;
+	run.c = c;
+	voc_error_clear(&err);
+	fingerprint(p, ctx, c, &f);
+	memset(&h, 0, sizeof(h));
+	h.prog = p->name;
+	h.ops = p->state;
+	h.opt_names = f.names;
+	h.opt_values = f.values;
+	h.nopts = f.n;
+
+	if (c->merge)
+		rc = read_states(&run, &h, argv + optind, argc - optind, &err);
+	else
+		rc = read_input(&run, argv + optind, argc - optind, &err);
+	if (rc < 0) {
+		status = voc_cli_fail(p->name, &err);
+	} else if (c->state_out != NULL) {
+		status = write_state(&run, &h, &err) < 0 ?
+		    voc_cli_fail(p->name, &err) : 0;
+	} else {
+		status = 0;
+		if (p->finish(ctx, &run, &err) < 0)
+			status = voc_cli_fail(p->name, &err);
+		if (report(&run) && status == 0)
+			status = 1;
+	}
+	voc_input_close(run.in);
+	voc_table_free(run.t);
+	free_names(&run);
+	return status;
+}

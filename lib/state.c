@@ -1,0 +1,569 @@
+/*
+ * State files (see include/voc/state.h).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <zlib.h>
+
+#include "voc/key.h"
+#include "voc/state.h"
+#include "voc/writer.h"
+
+#define FORMAT_VERSION 1
+
+void
+voc_books_add(struct voc_books *a, const struct voc_books *b,
+    long line_offset)
+{
+	if (a->skipped == 0 && b->skipped > 0) {
+		memcpy(a->first_file, b->first_file, sizeof(a->first_file));
+		memcpy(a->first_why, b->first_why, sizeof(a->first_why));
+		a->first_line = b->first_line + line_offset;
+	}
+	a->rows += b->rows;
+	a->nonresp += b->nonresp;
+	a->skipped += b->skipped;
+}
+
+/* ---- encoding ---- */
+
+struct voc_enc {
+	char *buf;
+	size_t len, cap;
+	int n;			/* values written */
+	int oom;
+};
+
+static void
+put(struct voc_enc *e, const char *s, size_t n)
+{
+	if (e->oom)
+		return;
+	if (e->len + n + 1 > e->cap) {
+		size_t cap = e->cap ? e->cap : 256;
+		while (cap < e->len + n + 1)
+			cap *= 2;
+		char *b = realloc(e->buf, cap);
+		if (b == NULL) {
+			e->oom = 1;
+			return;
+		}
+		e->buf = b;
+		e->cap = cap;
+	}
+	memcpy(e->buf + e->len, s, n);
+	e->len += n;
+}
+
+static void
+sep(struct voc_enc *e)
+{
+	if (e->n++ > 0)
+		put(e, ",", 1);
+}
+
+int
+voc_enc_int(struct voc_enc *e, long long v)
+{
+	char b[32];
+	int n = snprintf(b, sizeof(b), "%lld", v);
+
+	sep(e);
+	put(e, b, (size_t)n);
+	return e->oom ? -1 : 0;
+}
+
+int
+voc_enc_num(struct voc_enc *e, double v)
+{
+	char b[64];
+
+	sep(e);
+	voc_writer_format_num(v, -1, b, sizeof(b));
+	if (b[0] == '\0')
+		put(e, "null", 4);
+	else
+		put(e, b, strlen(b));
+	return e->oom ? -1 : 0;
+}
+
+static void
+put_jstring(struct voc_enc *e, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	put(e, "\"", 1);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+
+		if (c == '"' || c == '\\') {
+			char q[2] = {'\\', (char)c};
+			put(e, q, 2);
+		} else if (c < 0x20 || c == 0x7f)
+			put(e, u, 6);
+		else
+			put(e, (const char *)&s[i], 1);
+	}
+	put(e, "\"", 1);
+}
+
+int
+voc_enc_str(struct voc_enc *e, const char *s, size_t len)
+{
+	sep(e);
+	put_jstring(e, s, len);
+	return e->oom ? -1 : 0;
+}
+
+static void
+put_cstr(struct voc_enc *e, const char *s)
+{
+	put(e, s, strlen(s));
+}
+
+/* The key's parts as a JSON array's elements. */
+static void
+put_key(struct voc_enc *e, const char *key, size_t keylen)
+{
+	struct voc_key_part p;
+	size_t pos = 0;
+
+	e->n = 0;
+	while (voc_key_next(key, keylen, &pos, &p)) {
+		if (p.is_int)
+			voc_enc_int(e, (long long)p.v);
+		else
+			voc_enc_str(e, p.s, p.len);
+	}
+}
+
+static void
+put_header(struct voc_enc *e, const struct voc_state_hdr *h,
+    const struct voc_books *b)
+{
+	char num[128];
+
+	snprintf(num, sizeof(num), "{\"vockit-state\":%d,\"prog\":",
+	    FORMAT_VERSION);
+	put_cstr(e, num);
+	put_jstring(e, h->prog, strlen(h->prog));
+	put_cstr(e, ",\"state\":");
+	put_jstring(e, h->ops->name, strlen(h->ops->name));
+	snprintf(num, sizeof(num), ",\"version\":%u,\"options\":{",
+	    h->ops->version);
+	put_cstr(e, num);
+	for (size_t i = 0; i < h->nopts; i++) {
+		if (i > 0)
+			put(e, ",", 1);
+		put_jstring(e, h->opt_names[i], strlen(h->opt_names[i]));
+		put(e, ":", 1);
+		put_jstring(e, h->opt_values[i], strlen(h->opt_values[i]));
+	}
+	put_cstr(e, "},\"names\":[");
+	for (size_t i = 0; i < h->nnames; i++) {
+		if (i > 0)
+			put(e, ",", 1);
+		put_jstring(e, h->names[i], strlen(h->names[i]));
+	}
+	snprintf(num, sizeof(num), "],\"rows\":%lld,\"nonresponse\":%lld,"
+	    "\"skipped\":%lld", b->rows, b->nonresp, b->skipped);
+	put_cstr(e, num);
+	if (b->skipped > 0) {
+		put_cstr(e, ",\"first_skip\":{\"file\":");
+		put_jstring(e, b->first_file, strlen(b->first_file));
+		snprintf(num, sizeof(num), ",\"line\":%ld,\"why\":",
+		    b->first_line);
+		put_cstr(e, num);
+		put_jstring(e, b->first_why, strlen(b->first_why));
+		put(e, "}", 1);
+	}
+	put_cstr(e, "}\n");
+}
+
+int
+voc_state_write(FILE *fp, const struct voc_state_hdr *h,
+    const struct voc_books *books, struct voc_table *t,
+    struct voc_error *err)
+{
+	struct voc_enc e = {0};
+	const struct voc_state_ops *ops = voc_table_ops(t);
+	const void *cfg = voc_table_cfg(t);
+
+	if (voc_table_sort(t) < 0)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	put_header(&e, h, books);
+	fwrite(e.buf, 1, e.oom ? 0 : e.len, fp);
+	for (size_t i = 0; i < voc_table_count(t) && !e.oom; i++) {
+		struct voc_entry en;
+
+		voc_table_at(t, i, &en);
+		e.len = 0;
+		put_cstr(&e, "{\"k\":[");
+		put_key(&e, en.key, en.keylen);
+		put_cstr(&e, "],\"s\":[");
+		e.n = 0;
+		if (ops->save(en.st, &e, cfg) < 0)
+			e.oom = 1;
+		put_cstr(&e, "]}\n");
+		if (!e.oom)
+			fwrite(e.buf, 1, e.len, fp);
+	}
+	free(e.buf);
+	if (e.oom)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	return 0;
+}
+
+/* ---- decoding ---- */
+
+struct voc_dec {
+	json_t *arr;
+	size_t i, n;
+	const char *file;
+	long line;
+};
+
+static json_t *
+dec_next(struct voc_dec *d, const char *what, struct voc_error *err)
+{
+	if (d->i >= d->n) {
+		voc_error_set(err, VOC_ERR_DATA, d->file, d->line,
+		    "state line ends where %s was expected", what);
+		return NULL;
+	}
+	return json_array_get(d->arr, d->i++);
+}
+
+int
+voc_dec_int(struct voc_dec *d, long long *v, struct voc_error *err)
+{
+	json_t *j = dec_next(d, "a whole number", err);
+
+	if (j == NULL)
+		return -1;
+	if (!json_is_integer(j))
+		return voc_error_set(err, VOC_ERR_DATA, d->file, d->line,
+		    "state value %zu is not a whole number", d->i);
+	*v = (long long)json_integer_value(j);
+	return 0;
+}
+
+int
+voc_dec_num(struct voc_dec *d, double *v, struct voc_error *err)
+{
+	json_t *j = dec_next(d, "a number", err);
+
+	if (j == NULL)
+		return -1;
+	if (json_is_null(j))
+		*v = NAN;
+	else if (json_is_number(j))
+		*v = json_number_value(j);
+	else
+		return voc_error_set(err, VOC_ERR_DATA, d->file, d->line,
+		    "state value %zu is not a number", d->i);
+	return 0;
+}
+
+int
+voc_dec_str(struct voc_dec *d, const char **s, size_t *len,
+    struct voc_error *err)
+{
+	json_t *j = dec_next(d, "a string", err);
+
+	if (j == NULL)
+		return -1;
+	if (!json_is_string(j))
+		return voc_error_set(err, VOC_ERR_DATA, d->file, d->line,
+		    "state value %zu is not a string", d->i);
+	*s = json_string_value(j);
+	*len = json_string_length(j);
+	return 0;
+}
+
+size_t
+voc_dec_left(const struct voc_dec *d)
+{
+	return d->n - d->i;
+}
+
+void
+voc_state_seen_free(struct voc_state_seen *s)
+{
+	for (size_t i = 0; i < s->nnames; i++)
+		free(s->names[i]);
+	free(s->names);
+	s->names = NULL;
+	s->nnames = 0;
+}
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static long long
+jint(json_t *o, const char *k, int *ok)
+{
+	json_t *v = json_object_get(o, k);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		*ok = 0;
+		return 0;
+	}
+	return (long long)json_integer_value(v);
+}
+
+/* Checks a shard header against this run and adds its books. */
+static int
+header(json_t *o, const struct voc_state_hdr *h, struct voc_books *books,
+    struct voc_state_seen *seen, const char *file, long line,
+    struct voc_error *err)
+{
+	const char *prog = jstr(o, "prog"), *state = jstr(o, "state");
+	json_t *ver = json_object_get(o, "version");
+	json_t *opts = json_object_get(o, "options");
+	json_t *names = json_object_get(o, "names");
+	int ok = 1;
+
+	if (!json_is_integer(json_object_get(o, "vockit-state")) ||
+	    json_integer_value(json_object_get(o, "vockit-state")) !=
+	    FORMAT_VERSION)
+		return voc_error_set(err, VOC_ERR_DATA, file, line,
+		    "a state stream of another format version (this vockit "
+		    "reads version %d)", FORMAT_VERSION);
+	if (prog == NULL || strcmp(prog, h->prog) != 0)
+		return voc_error_set(err, VOC_ERR_USAGE, file, line,
+		    "this state was written by %s, not %s",
+		    prog ? prog : "an unknown program", h->prog);
+	if (state == NULL || strcmp(state, h->ops->name) != 0 ||
+	    !json_is_integer(ver) ||
+	    json_integer_value(ver) != (json_int_t)h->ops->version)
+		return voc_error_set(err, VOC_ERR_USAGE, file, line,
+		    "this state is not a version %u \"%s\" state of %s",
+		    h->ops->version, h->ops->name, h->prog);
+	if (!json_is_object(opts) || !json_is_array(names))
+		return voc_error_set(err, VOC_ERR_DATA, file, line,
+		    "a state header without options or names");
+	for (size_t i = 0; i < h->nopts; i++) {
+		const char *v = jstr(opts, h->opt_names[i]);
+
+		if (v == NULL || strcmp(v, h->opt_values[i]) != 0)
+			return voc_error_set(err, VOC_ERR_USAGE, file, line,
+			    "this state was written with %s \"%s\", this run "
+			    "has %s \"%s\": merge states made with the same "
+			    "options", h->opt_names[i], v ? v : "",
+			    h->opt_names[i], h->opt_values[i]);
+	}
+	if (json_object_size(opts) != h->nopts)
+		return voc_error_set(err, VOC_ERR_USAGE, file, line,
+		    "this state was written with other options than this "
+		    "run's");
+	size_t nn = json_array_size(names);
+	if (seen->headers == 0) {
+		if ((seen->names = calloc(nn ? nn : 1, sizeof(char *))) ==
+		    NULL)
+			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+		for (size_t i = 0; i < nn; i++) {
+			const char *s = json_string_value(json_array_get(names,
+			    i));
+
+			if ((seen->names[i] = strdup(s ? s : "")) == NULL)
+				return voc_error_set(err, VOC_ERR_DATA, NULL,
+				    0, "out of memory");
+			seen->nnames++;
+		}
+	} else {
+		int same = nn == seen->nnames;
+
+		for (size_t i = 0; same && i < nn; i++) {
+			const char *s = json_string_value(json_array_get(names,
+			    i));
+			same = s != NULL && strcmp(s, seen->names[i]) == 0;
+		}
+		if (!same)
+			return voc_error_set(err, VOC_ERR_USAGE, file, line,
+			    "this state's key columns are named otherwise "
+			    "than the first state's");
+	}
+	struct voc_books b;
+	memset(&b, 0, sizeof(b));
+	b.rows = jint(o, "rows", &ok);
+	b.nonresp = jint(o, "nonresponse", &ok);
+	b.skipped = jint(o, "skipped", &ok);
+	if (!ok)
+		return voc_error_set(err, VOC_ERR_DATA, file, line,
+		    "a state header without its row counts");
+	json_t *fs = json_object_get(o, "first_skip");
+	if (b.skipped > 0 && json_is_object(fs)) {
+		const char *f = jstr(fs, "file"), *why = jstr(fs, "why");
+		json_t *l = json_object_get(fs, "line");
+
+		snprintf(b.first_file, sizeof(b.first_file), "%s", f ? f : "");
+		snprintf(b.first_why, sizeof(b.first_why), "%s",
+		    why ? why : "");
+		b.first_line = json_is_integer(l) ?
+		    (long)json_integer_value(l) : 0;
+	}
+	voc_books_add(books, &b, 0);
+	seen->headers++;
+	return 0;
+}
+
+static int
+key_line(json_t *o, struct voc_table *t, struct voc_key *k, void *tmp,
+    const char *file, long line, struct voc_error *err)
+{
+	json_t *ka = json_object_get(o, "k"), *sa = json_object_get(o, "s");
+	const struct voc_state_ops *ops = voc_table_ops(t);
+	const void *cfg = voc_table_cfg(t);
+	size_t size = voc_table_state_size(t);
+
+	if (!json_is_array(ka) || !json_is_array(sa))
+		return voc_error_set(err, VOC_ERR_DATA, file, line,
+		    "not a line of a state stream");
+	voc_key_reset(k);
+	for (size_t i = 0; i < json_array_size(ka); i++) {
+		json_t *p = json_array_get(ka, i);
+		int rc;
+
+		if (json_is_string(p))
+			rc = voc_key_text(k, json_string_value(p),
+			    json_string_length(p));
+		else if (json_is_integer(p))
+			rc = voc_key_int(k, (int64_t)json_integer_value(p));
+		else
+			return voc_error_set(err, VOC_ERR_DATA, file, line,
+			    "a state key holds something other than text "
+			    "and whole numbers");
+		if (rc < 0)
+			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+	}
+	struct voc_dec d = {sa, 0, json_array_size(sa), file, line};
+	memset(tmp, 0, size ? size : 1);
+	if (ops->init != NULL)
+		ops->init(tmp, cfg);
+	int rc = ops->load(tmp, &d, cfg, err);
+	if (rc == 0 && voc_dec_left(&d) > 0)
+		rc = voc_error_set(err, VOC_ERR_DATA, file, line,
+		    "a state line with %zu values more than this program "
+		    "writes", voc_dec_left(&d));
+	if (rc == 0) {
+		void *st = voc_table_get(t, k->buf, k->len);
+
+		if (st == NULL || ops->merge(st, tmp, cfg) < 0)
+			rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+	}
+	if (rc < 0 && err->file[0] == '\0')
+		snprintf(err->file, sizeof(err->file), "%s", file);
+	if (rc < 0 && err->line == 0)
+		err->line = line;
+	if (ops->fini != NULL)
+		ops->fini(tmp, cfg);
+	return rc;
+}
+
+int
+voc_state_read(const char *path, const struct voc_state_hdr *h,
+    struct voc_table *t, struct voc_books *books,
+    struct voc_state_seen *seen, struct voc_error *err)
+{
+	int std = strcmp(path, "-") == 0;
+	const char *name = std ? "stdin" : path;
+	gzFile gz = std ? gzdopen(dup(0), "rb") : gzopen(path, "rb");
+	struct voc_key k = {0};
+	size_t cap = 1 << 16, len;
+	char *buf = malloc(cap);
+	void *tmp = malloc(voc_table_state_size(t) + 8);
+	long line = 0;
+	int rc = 0;
+
+	if (gz == NULL || buf == NULL || tmp == NULL) {
+		if (gz != NULL)
+			gzclose(gz);
+		free(buf);
+		free(tmp);
+		if (gz == NULL && errno != 0 && errno != ENOMEM)
+			return voc_error_set(err, VOC_ERR_DATA, name, 0, "%s",
+			    strerror(errno));
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	}
+	gzbuffer(gz, 1 << 18);
+	for (;;) {
+		len = 0;
+		buf[0] = '\0';
+		/* One whole line, however long (sketches and sets make long
+		 * lines). */
+		while (gzgets(gz, buf + len, (int)(cap - len)) != NULL) {
+			len += strlen(buf + len);
+			if (len > 0 && buf[len - 1] == '\n')
+				break;
+			if (cap - len < 2) {
+				char *b = realloc(buf, cap * 2);
+
+				if (b == NULL) {
+					rc = voc_error_set(err, VOC_ERR_DATA,
+					    NULL, 0, "out of memory");
+					break;
+				}
+				buf = b;
+				cap *= 2;
+			}
+		}
+		if (rc < 0 || len == 0)
+			break;
+		line++;
+		json_error_t je;
+		json_t *o = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, &je);
+		if (o == NULL || !json_is_object(o)) {
+			json_decref(o);
+			size_t i = 0;
+			while (i < len && (buf[i] == ' ' || buf[i] == '\t' ||
+			    buf[i] == '\r' || buf[i] == '\n'))
+				i++;
+			if (i == len)
+				continue;	/* a blank line */
+			rc = voc_error_set(err, VOC_ERR_DATA, name, line,
+			    "not a line of a vockit state stream (was the "
+			    "file written with --state-out?)");
+			break;
+		}
+		if (json_object_get(o, "vockit-state") != NULL)
+			rc = header(o, h, books, seen, name, line, err);
+		else
+			rc = key_line(o, t, &k, tmp, name, line, err);
+		json_decref(o);
+		if (rc < 0)
+			break;
+	}
+	if (rc == 0) {
+		int errnum;
+		const char *msg = gzerror(gz, &errnum);
+
+		if (errnum != Z_OK && errnum != Z_STREAM_END)
+			rc = voc_error_set(err, VOC_ERR_DATA, name, line + 1,
+			    "read error: %s", errnum == Z_ERRNO ?
+			    strerror(errno) : msg);
+	}
+	gzclose(gz);
+	free(buf);
+	free(tmp);
+	voc_key_free(&k);
+	return rc;
+}

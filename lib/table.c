@@ -1,0 +1,351 @@
+/*
+ * The per-key state table (see include/voc/table.h).
+ *
+ * Entries are laid out in arena chunks as a 16-byte header (the key's
+ * 64-bit hash and its length), the state (rounded up to 8 bytes) and the
+ * key's bytes.  The index is open addressing with linear probing over
+ * 8-byte slots holding an entry number and 32 bits of the hash, so most
+ * probes that miss never touch the entry.  A one-entry cache serves runs
+ * of rows with the same key, common in exports sorted by date or team.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "voc/key.h"
+#include "voc/table.h"
+
+#define CHUNK (1u << 20)
+
+struct slot {
+	uint32_t entry;		/* entry number + 1; 0 is an empty slot */
+	uint32_t tag;		/* the hash's high 32 bits */
+};
+
+struct head {
+	uint64_t hash;
+	uint64_t keylen;
+};
+
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	/* entries follow */
+};
+
+struct voc_table {
+	const struct voc_state_ops *ops;
+	const void *cfg;
+	size_t size, stride;	/* state size; state size rounded to 8 */
+	char **ents;		/* entry headers, in insertion or sorted order */
+	size_t n, cap;
+	struct slot *slots;
+	size_t nslots;		/* a power of two */
+	struct chunk *chunks;
+	char *last;		/* the last entry hit */
+};
+
+static uint64_t
+hash(const char *key, size_t len)
+{
+	/* FNV-1a, 64-bit, with a final mix so that low bits spread. */
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)key[i]) * 0x100000001b3ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 33);
+}
+
+static inline const char *
+ent_key(const struct voc_table *t, const char *e)
+{
+	return e + sizeof(struct head) + t->stride;
+}
+
+static inline void *
+ent_state(const char *e)
+{
+	return (void *)(e + sizeof(struct head));
+}
+
+struct voc_table *
+voc_table_new(const struct voc_state_ops *ops, size_t size, const void *cfg)
+{
+	struct voc_table *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->ops = ops;
+	t->cfg = cfg;
+	t->size = size;
+	t->stride = (size + 7) & ~(size_t)7;
+	t->nslots = 64;
+	if ((t->slots = calloc(t->nslots, sizeof(*t->slots))) == NULL) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+voc_table_free(struct voc_table *t)
+{
+	if (t == NULL)
+		return;
+	if (t->ops != NULL && t->ops->fini != NULL)
+		for (size_t i = 0; i < t->n; i++)
+			t->ops->fini(ent_state(t->ents[i]), t->cfg);
+	while (t->chunks != NULL) {
+		struct chunk *c = t->chunks;
+
+		t->chunks = c->next;
+		free(c);
+	}
+	free(t->ents);
+	free(t->slots);
+	free(t);
+}
+
+static int
+match(const struct voc_table *t, const char *e, uint64_t h, const char *key,
+    size_t len)
+{
+	const struct head *hd = (const struct head *)e;
+
+	return hd->hash == h && hd->keylen == len &&
+	    memcmp(ent_key(t, e), key, len) == 0;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static struct slot *
+probe(const struct voc_table *t, uint64_t h, const char *key, size_t len)
+{
+	size_t mask = t->nslots - 1, i = h & mask;
+	uint32_t tag = (uint32_t)(h >> 32);
+
+	for (;; i = (i + 1) & mask) {
+		struct slot *s = &t->slots[i];
+
+		if (s->entry == 0)
+			return s;
+		if (s->tag == tag && match(t, t->ents[s->entry - 1], h, key,
+		    len))
+			return s;
+	}
+}
+
+/* Rebuilds the index at twice the size from the entries. */
+static int
+grow_index(struct voc_table *t)
+{
+	size_t n = t->nslots * 2;
+	struct slot *s = calloc(n, sizeof(*s));
+
+	if (s == NULL)
+		return -1;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct head *hd = (const struct head *)t->ents[i];
+		size_t j = hd->hash & (n - 1);
+
+		while (s[j].entry != 0)
+			j = (j + 1) & (n - 1);
+		s[j].entry = (uint32_t)(i + 1);
+		s[j].tag = (uint32_t)(hd->hash >> 32);
+	}
+	free(t->slots);
+	t->slots = s;
+	t->nslots = n;
+	return 0;
+}
+
+static char *
+arena(struct voc_table *t, size_t need)
+{
+	struct chunk *c = t->chunks;
+
+	if (c == NULL || c->size - c->used < need) {
+		size_t size = need > CHUNK ? need : CHUNK;
+
+		if ((c = malloc(sizeof(*c) + size)) == NULL)
+			return NULL;
+		c->next = t->chunks;
+		c->used = 0;
+		c->size = size;
+		t->chunks = c;
+	}
+	char *p = (char *)(c + 1) + c->used;
+	c->used += need;
+	return p;
+}
+
+void *
+voc_table_find(const struct voc_table *t, const char *key, size_t keylen)
+{
+	uint64_t h = hash(key, keylen);
+	struct slot *s = probe(t, h, key, keylen);
+
+	return s->entry ? ent_state(t->ents[s->entry - 1]) : NULL;
+}
+
+void *
+voc_table_get(struct voc_table *t, const char *key, size_t keylen)
+{
+	if (t->last != NULL && ((struct head *)t->last)->keylen == keylen &&
+	    memcmp(ent_key(t, t->last), key, keylen) == 0)
+		return ent_state(t->last);
+	uint64_t h = hash(key, keylen);
+	struct slot *s = probe(t, h, key, keylen);
+
+	if (s->entry != 0) {
+		t->last = t->ents[s->entry - 1];
+		return ent_state(t->last);
+	}
+	if (t->n >= 0xFFFFFFFEu)
+		return NULL;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		char **e = realloc(t->ents, cap * sizeof(*e));
+
+		if (e == NULL)
+			return NULL;
+		t->ents = e;
+		t->cap = cap;
+	}
+	size_t need = (sizeof(struct head) + t->stride + keylen + 7) &
+	    ~(size_t)7;
+	char *e = arena(t, need);
+	if (e == NULL)
+		return NULL;
+	struct head *hd = (struct head *)e;
+	hd->hash = h;
+	hd->keylen = keylen;
+	memset(ent_state(e), 0, t->stride);
+	if (keylen > 0)
+		memcpy(e + sizeof(*hd) + t->stride, key, keylen);
+	if (t->ops != NULL && t->ops->init != NULL)
+		t->ops->init(ent_state(e), t->cfg);
+	t->ents[t->n++] = e;
+	s->entry = (uint32_t)t->n;
+	s->tag = (uint32_t)(h >> 32);
+	t->last = e;
+	/* Load factor at most 5/8; the entry is in place either way, so a
+	 * failed grow only leaves the index fuller. */
+	if (t->n * 8 > t->nslots * 5 && grow_index(t) < 0)
+		return NULL;
+	return ent_state(e);
+}
+
+size_t
+voc_table_count(const struct voc_table *t)
+{
+	return t->n;
+}
+
+size_t
+voc_table_state_size(const struct voc_table *t)
+{
+	return t->size;
+}
+
+const struct voc_state_ops *
+voc_table_ops(const struct voc_table *t)
+{
+	return t->ops;
+}
+
+const void *
+voc_table_cfg(const struct voc_table *t)
+{
+	return t->cfg;
+}
+
+void
+voc_table_at(const struct voc_table *t, size_t i, struct voc_entry *e)
+{
+	const char *p = t->ents[i];
+
+	e->key = ent_key(t, p);
+	e->keylen = (size_t)((const struct head *)p)->keylen;
+	e->st = ent_state(p);
+}
+
+/* Sorting: the first part of most keys decides, so it is decoded once
+ * per entry, not once per comparison. */
+struct sortrec {
+	char *e;
+	const char *key;
+	size_t keylen;
+	double num;
+	int isnum;		/* 2 a number part, 1 a numeric text, 0 text */
+};
+
+static int
+by_key(const void *pa, const void *pb)
+{
+	const struct sortrec *a = pa, *b = pb;
+
+	if (a->isnum != b->isnum)
+		return a->isnum > b->isnum ? -1 : 1;
+	if (a->isnum && a->num != b->num)
+		return a->num < b->num ? -1 : 1;
+	return voc_key_cmp(a->key, a->keylen, b->key, b->keylen);
+}
+
+int
+voc_table_sort(struct voc_table *t)
+{
+	struct sortrec *r = malloc((t->n ? t->n : 1) * sizeof(*r));
+
+	if (r == NULL)
+		return -1;
+	for (size_t i = 0; i < t->n; i++) {
+		struct voc_key_part p;
+		size_t pos = 0;
+
+		r[i].e = t->ents[i];
+		r[i].key = ent_key(t, t->ents[i]);
+		r[i].keylen = (size_t)((struct head *)t->ents[i])->keylen;
+		r[i].isnum = 0;
+		r[i].num = 0;
+		if (voc_key_next(r[i].key, r[i].keylen, &pos, &p)) {
+			if (p.is_int) {
+				r[i].isnum = 2;
+				r[i].num = (double)p.v;
+			} else if (voc_key_number(p.s, p.len, &r[i].num))
+				r[i].isnum = 1;
+		}
+	}
+	qsort(r, t->n, sizeof(*r), by_key);
+	for (size_t i = 0; i < t->n; i++)
+		t->ents[i] = r[i].e;
+	free(r);
+	/* The index maps to entry numbers, which changed. */
+	memset(t->slots, 0, t->nslots * sizeof(*t->slots));
+	for (size_t i = 0; i < t->n; i++) {
+		const struct head *hd = (const struct head *)t->ents[i];
+		size_t j = hd->hash & (t->nslots - 1);
+
+		while (t->slots[j].entry != 0)
+			j = (j + 1) & (t->nslots - 1);
+		t->slots[j].entry = (uint32_t)(i + 1);
+		t->slots[j].tag = (uint32_t)(hd->hash >> 32);
+	}
+	return 0;
+}
+
+int
+voc_table_merge(struct voc_table *dst, const struct voc_table *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		struct voc_entry e;
+		void *d;
+
+		voc_table_at(src, i, &e);
+		if ((d = voc_table_get(dst, e.key, e.keylen)) == NULL ||
+		    dst->ops->merge(d, e.st, dst->cfg) < 0)
+			return -1;
+	}
+	return 0;
+}
