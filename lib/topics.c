@@ -105,7 +105,8 @@ check_corpus(const struct voc_topics_corpus *c, struct voc_error *err)
 	for (size_t d = 0; d < c->ndocs; d++) {
 		if (c->start[d + 1] < c->start[d])
 			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-			    "corpus: document %zu ends before it starts", d + 1);
+			    "corpus: document %zu ends before it starts",
+			    d + 1);
 		for (size_t i = c->start[d]; i < c->start[d + 1]; i++)
 			if (c->ids[i] >= c->nterms)
 				return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
@@ -224,7 +225,8 @@ lda_sweep(struct sampler *s, double *inv)
 			/* Griffiths & Steyvers (2004), eq. 5; the document's
 			 * length term is the same for every topic. */
 			for (int j = 0; j < k; j++) {
-				sum += (nw[j] + beta) * (nd[j] + alpha) * inv[j];
+				sum += (nw[j] + beta) * (nd[j] + alpha) *
+				    inv[j];
 				cum[j] = sum;
 			}
 			t = draw(&s->rng, cum, k);
@@ -285,8 +287,10 @@ lda_fit(struct sampler *s, int iterations, struct voc_topics_model *m,
  * log(n_kw + beta + j - 1) - sum over i < N_d of log(n_k + V beta + i),
  * where j counts the copies of w so far in the document (rep[] holds
  * j - 1).  Factors are multiplied in runs of 8 and then logged: each lies
- * in (beta / (n_k + V beta + N_d), 1], so 8 cannot underflow a double
- * for any beta above 1e-30, and 8 times fewer logarithms are taken.
+ * in [beta / (n_k + V beta + N_d), 1], so with counts below 2^31 a run of
+ * 8 stays a normal double for any beta above 1e-29 (and an underflow
+ * would only zero one cluster's weight); 8 times fewer logarithms are
+ * taken than term by term.
  */
 static void
 gsdmm_weights(const struct sampler *s, size_t d, const int32_t *rep,
@@ -304,7 +308,8 @@ gsdmm_weights(const struct sampler *s, size_t d, const int32_t *rep,
 		for (size_t i = b; i < e; i++) {
 			int32_t nw = s->nwk[(size_t)c->ids[i] * k + t];
 
-			prod *= (nw + s->beta + rep[i]) / (nk + (double)(i - b));
+			prod *= (nw + s->beta + rep[i]) /
+			    (nk + (double)(i - b));
 			if (++run == 8) {
 				acc += log(prod);
 				prod = 1;
@@ -417,6 +422,9 @@ voc_topics_fit(const struct voc_topics_corpus *c,
 	int k = o->k, rc;
 
 	memset(m, 0, sizeof(*m));
+	if (method != VOC_TOPICS_LDA && method != VOC_TOPICS_GSDMM)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "unknown topic model %d", (int)method);
 	if (k < 1 || k > 65535)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "the number of topics must be 1 to 65535, not %d", k);
@@ -845,7 +853,8 @@ voc_topics_tfidf(const struct voc_topics_corpus *c, int smooth,
 	df = alloc2(c->nterms, 1, sizeof(uint32_t));
 	if (df == NULL)
 		return oom(err);
-	if (voc_topics_df(c, df, err) < 0 || voc_topics_tf(c, weight, err) < 0) {
+	if (voc_topics_df(c, df, err) < 0 ||
+	    voc_topics_tf(c, weight, err) < 0) {
 		free(df);
 		return -1;
 	}

@@ -95,13 +95,12 @@ struct voc_topics_model {
  * eq. 5 for the sampler, eqs. 6-7 for phi and theta) estimates phi and
  * theta from the last sweep's counts.  GSDMM (Yin & Wang 2014, "A
  * Dirichlet multinomial mixture model-based approach for short text
- * clustering", KDD 2014, the collapsed conditional in the form for
- * documents with repeated words) draws one cluster per document;
- * theta[d] is then that conditional for document d given every other
- * document, and
- * phi the cluster's smoothed term distribution.  topic[d] is the argmax of
- * theta[d] (lowest index on ties); empty documents take no part in the
- * sampling, keep their prior theta and have topic -1.
+ * clustering", KDD 2014; the collapsed conditional in its form for
+ * documents with repeated words) draws one cluster per document; theta[d]
+ * is then that conditional for document d given every other document,
+ * and phi the cluster's smoothed term distribution.  topic[d] is the
+ * argmax of theta[d] (lowest index on ties); empty documents take no part
+ * in the sampling, keep their prior theta and have topic -1.
  *
  * Returns 0, or -1 with err filled on bad options, an id >= nterms, a
  * corpus too large for 32-bit counts, or out of memory.
@@ -161,7 +160,8 @@ enum voc_topics_coherence {
  * takes a position, a document no longer than the window is one window,
  * an empty one an empty window that still counts in N.  Like gensim, a
  * word leaving the window is dropped from it even when another copy of
- * it is still inside.
+ * it is still inside.  A topic word found in no window makes uci and npmi
+ * infinite, as in gensim.
  *
  * Returns 0, or -1 with err filled on an id >= nterms, nwords < 2, or
  * out of memory.
@@ -194,10 +194,9 @@ int voc_topics_tfidf(const struct voc_topics_corpus *c, int smooth,
 /*
  * Monroe, Colaresi & Quinn (2008), "Fightin' Words: lexical feature
  * selection and evaluation for identifying the content of political
- * conflict", Political Analysis 16(4), the log-odds ratio with an
- * informative Dirichlet prior: for term counts y1, y2
- * of two corpora (n1, n2 their sums) and a Dirichlet prior alpha (a0 its
- * sum),
+ * conflict", Political Analysis 16(4): the log-odds ratio with an
+ * informative Dirichlet prior.  For term counts y1, y2 of two corpora (n1,
+ * n2 their sums) and a prior alpha (a0 its sum),
  *   delta = log((y1+a) / (n1+a0-y1-a)) - log((y2+a) / (n2+a0-y2-a)),
  *   var = 1/(y1+a) + 1/(y2+a),  z = delta / sqrt(var).
  * Positive z leans to corpus 1.  Any output array may be NULL.  A term

@@ -42,7 +42,8 @@ add_doc(struct texts *t, const char *line)
 	size_t n = t->start[t->c.ndocs];
 
 	snprintf(buf, sizeof(buf), "%s", line);
-	for (w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
+	for (w = strtok_r(buf, " \n", &save); w != NULL;
+	    w = strtok_r(NULL, " \n", &save))
 		t->ids[n++] = word_id(t, w);
 	t->start[++t->c.ndocs] = n;
 	t->c.nterms = t->nwords;
