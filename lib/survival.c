@@ -222,26 +222,34 @@ voc_km_fit(const double *time, const int *event, const double *weight,
  * the midpoint between where it reached 0.5 and where it next drops.
  */
 static double
+km_col(const struct voc_km_row *r, int col)
+{
+	return col == 0 ? r->surv : col == 1 ? r->lo : r->hi;
+}
+
+static double
 km_first_half(const struct voc_km_row *rows, size_t n, int col)
 {
 	const double tol = sqrt(DBL_EPSILON);
 	size_t first = n;
-	double y0;
+	double y0, y;
 
-#define KM_Y(j) (col == 0 ? rows[j].surv : col == 1 ? rows[j].lo : rows[j].hi)
-	for (size_t j = 0; j < n; j++)
-		if (!isnan(KM_Y(j)) && KM_Y(j) < 0.5 + tol) {
+	for (size_t j = 0; j < n; j++) {
+		y = km_col(&rows[j], col);
+		if (!isnan(y) && y < 0.5 + tol) {
 			first = j;
 			break;
 		}
+	}
 	if (first == n)
 		return NAN;
-	y0 = KM_Y(first);
+	y0 = km_col(&rows[first], col);
 	if (fabs(y0 - 0.5) < tol)
-		for (size_t j = first + 1; j < n; j++)
-			if (!isnan(KM_Y(j)) && KM_Y(j) < y0)
+		for (size_t j = first + 1; j < n; j++) {
+			y = km_col(&rows[j], col);
+			if (!isnan(y) && y < y0)
 				return (rows[first].time + rows[j].time) / 2;
-#undef KM_Y
+		}
 	return rows[first].time;
 }
 
