@@ -575,6 +575,16 @@ voc_tz_load(const char *name, struct voc_error *err)
 		tz->before = off;
 		return tz;
 	}
+	/* Not a POSIX rule either: "UTC+15" there would mean -15:00. */
+	if (name[0] == '+' || name[0] == '-' || ((strncasecmp(name, "UTC",
+	    3) == 0 || strncasecmp(name, "GMT", 3) == 0) && (name[3] == '+' ||
+	    name[3] == '-'))) {
+		voc_error_set(err, VOC_ERR_USAGE, NULL, 0, "time zone \"%s\" "
+		    "is not an offset from -14:00 to +14:00 such as +09:00 or "
+		    "UTC-5", name);
+		voc_tz_free(tz);
+		return NULL;
+	}
 	for (size_t i = 0; i < sizeof(abbrs) / sizeof(abbrs[0]); i++) {
 		if (strcasecmp(name, abbrs[i].abbr) != 0)
 			continue;
