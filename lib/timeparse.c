@@ -23,7 +23,6 @@
  */
 #include <ctype.h>
 #include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +50,7 @@ struct voc_tz {
 	int64_t *at;		/* sorted transition instants */
 	long *off;		/* offset from at[i] on */
 	long before;		/* offset before at[0], or always when n == 0 */
-	int has_rule;		/* rule governs from at[n - 1] on (all, n == 0) */
+	int has_rule;		/* rule holds from at[n - 1] on (always, n == 0) */
 	struct rule rule;
 	char *name;
 };
@@ -300,7 +299,7 @@ tzif_parse(struct voc_tz *tz, const unsigned char *d, size_t size)
 
 	if (size < 44 || memcmp(d, "TZif", 4) != 0)
 		return -1;
-	/* Counts are 32-bit: on any usual size_t the sums cannot wrap. */
+	/* Counts are 32-bit, so with a 64-bit size_t the sums cannot wrap. */
 	end = tzif_block(d, 4);
 	if (d[4] >= '2') {
 		if (end > size || size - end < 44 ||
