@@ -50,7 +50,7 @@ struct voc_tz {
 	int64_t *at;		/* sorted transition instants */
 	long *off;		/* offset from at[i] on */
 	long before;		/* offset before at[0], or always when n == 0 */
-	int has_rule;		/* rule holds from at[n - 1] on (always, n == 0) */
+	int has_rule;		/* rule holds from at[n - 1] on, or always */
 	struct rule rule;
 	char *name;
 };
