@@ -20,10 +20,11 @@
  * Gandouet and Meunier, "HyperLogLog: the analysis of a near-optimal
  * cardinality estimation algorithm" (AofA 2007), with 64-bit hashes so no
  * large-range correction is needed.  While at most SPARSE_MAX registers
- * are nonzero it keeps a sorted array of (index, value) pairs instead of
- * the 16 KB of registers; the pairs are the registers, not an
- * approximation of them, so the estimate and merges are the same in both
- * forms.  The estimate is Ertl's improved raw estimator, which reads only
+ * are nonzero it keeps only those, as (index, value) pairs in a small
+ * open-addressing table (8 KB at most, against 16 KB of registers; a
+ * table rather than a sorted array, so an addition never moves memory);
+ * the pairs are the registers, not an approximation of them, so the
+ * estimate and merges are the same in both forms.  The estimate is Ertl's improved raw estimator, which reads only
  * the histogram of register values and is unbiased from 0 to 2^50 without
  * empirical bias tables.
  *
@@ -548,7 +549,8 @@ voc_set_load(struct voc_set *s, const char *tok, size_t len,
 /* --- HyperLogLog --- */
 
 #define HLL_Q (64 - VOC_HLL_P)	/* bits that give a register's value */
-#define SPARSE_MAX 2048		/* pairs held before going dense (8 KB) */
+#define SPARSE_MAX 1536		/* pairs held before going dense */
+#define SPARSE_CAP 2048		/* the table at SPARSE_MAX (8 KB) */
 #define SPARSE_TEXT_MAX 4095	/* pairs written sparse: 3 n < 12,288 */
 #define DENSE_BYTES (VOC_HLL_M / 4 * 3)
 
@@ -596,12 +598,54 @@ hll_densify(struct voc_hll *h, struct voc_error *err)
 	if (reg == NULL)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
-	for (uint32_t k = 0; k < h->nsp; k++)
-		reg[PAIR_INDEX(h->sp[k])] = (uint8_t)PAIR_VALUE(h->sp[k]);
+	for (uint32_t k = 0; k < h->capsp; k++)
+		if (h->sp[k] != 0)
+			reg[PAIR_INDEX(h->sp[k])] =
+			    (uint8_t)PAIR_VALUE(h->sp[k]);
 	free(h->sp);
 	h->sp = NULL;
 	h->nsp = h->capsp = 0;
 	h->reg = reg;
+	return 0;
+}
+
+/* The home slot of register i in a sparse table of cap slots: the
+ * middle bits of i times 2^32 / phi (Fibonacci hashing). */
+static uint32_t
+sparse_home(uint32_t i, uint32_t cap)
+{
+	return (i * UINT32_C(0x9E3779B1)) >> 16 & (cap - 1);
+}
+
+/* The slot of register i in the sparse table, or the empty slot where it
+ * would go.  The table is never full, so the probe ends. */
+static uint32_t
+sparse_find(const uint32_t *sp, uint32_t cap, uint32_t i)
+{
+	uint32_t k = sparse_home(i, cap);
+
+	while (sp[k] != 0 && PAIR_INDEX(sp[k]) != i)
+		k = (k + 1) & (cap - 1);
+	return k;
+}
+
+/* Doubles the sparse table (pairs are never 0: values start at 1). */
+static int
+sparse_grow(struct voc_hll *h, struct voc_error *err)
+{
+	uint32_t cap = h->capsp ? h->capsp * 2 : 8;
+	uint32_t *sp = calloc(cap, sizeof(uint32_t));
+
+	if (sp == NULL)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	for (uint32_t k = 0; k < h->capsp; k++)
+		if (h->sp[k] != 0)
+			sp[sparse_find(sp, cap, PAIR_INDEX(h->sp[k]))] =
+			    h->sp[k];
+	free(h->sp);
+	h->sp = sp;
+	h->capsp = cap;
 	return 0;
 }
 
@@ -614,18 +658,10 @@ hll_raise(struct voc_hll *h, uint32_t i, unsigned v, struct voc_error *err)
 			h->reg[i] = (uint8_t)v;
 		return 0;
 	}
-	/* The first pair whose index is >= i. */
-	uint32_t lo = 0, hi = h->nsp;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (PAIR_INDEX(h->sp[mid]) < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < h->nsp && PAIR_INDEX(h->sp[lo]) == i) {
-		if (PAIR_VALUE(h->sp[lo]) < v)
-			h->sp[lo] = PAIR(i, v);
+	uint32_t k = h->capsp ? sparse_find(h->sp, h->capsp, i) : 0;
+	if (h->capsp != 0 && h->sp[k] != 0) {
+		if (PAIR_VALUE(h->sp[k]) < v)
+			h->sp[k] = PAIR(i, v);
 		return 0;
 	}
 	if (h->nsp >= SPARSE_MAX) {
@@ -634,17 +670,13 @@ hll_raise(struct voc_hll *h, uint32_t i, unsigned v, struct voc_error *err)
 		h->reg[i] = (uint8_t)v;
 		return 0;
 	}
-	if (h->nsp == h->capsp) {
-		uint32_t cap = h->capsp ? h->capsp * 2 : 8;
-		uint32_t *sp = realloc(h->sp, cap * sizeof(uint32_t));
-		if (sp == NULL)
-			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-			    "out of memory");
-		h->sp = sp;
-		h->capsp = cap;
+	/* At most 3/4 full, so probes stay short. */
+	if (4 * (h->nsp + 1) > 3 * h->capsp) {
+		if (sparse_grow(h, err) == -1)
+			return -1;
+		k = sparse_find(h->sp, h->capsp, i);
 	}
-	memmove(h->sp + lo + 1, h->sp + lo, (h->nsp - lo) * sizeof(uint32_t));
-	h->sp[lo] = PAIR(i, v);
+	h->sp[k] = PAIR(i, v);
 	h->nsp++;
 	return 0;
 }
@@ -673,45 +705,11 @@ voc_hll_merge(struct voc_hll *a, const struct voc_hll *b,
 				a->reg[i] = b->reg[i];
 		return 0;
 	}
-	if (a->reg != NULL) {
-		for (uint32_t k = 0; k < b->nsp; k++) {
-			uint32_t i = PAIR_INDEX(b->sp[k]);
-			if (a->reg[i] < PAIR_VALUE(b->sp[k]))
-				a->reg[i] = (uint8_t)PAIR_VALUE(b->sp[k]);
-		}
-		return 0;
-	}
-	if (b->nsp == 0)
-		return 0;
-	/* Both sparse: one pass over the two sorted lists. */
-	uint32_t n = 0, i = 0, j = 0, cap = a->nsp + b->nsp;
-	uint32_t *m = malloc((size_t)cap * sizeof(uint32_t));
-	if (m == NULL)
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-		    "out of memory");
-	while (i < a->nsp || j < b->nsp) {
-		if (j == b->nsp || (i < a->nsp &&
-		    PAIR_INDEX(a->sp[i]) < PAIR_INDEX(b->sp[j])))
-			m[n++] = a->sp[i++];
-		else if (i == a->nsp ||
-		    PAIR_INDEX(b->sp[j]) < PAIR_INDEX(a->sp[i]))
-			m[n++] = b->sp[j++];
-		else {
-			/* Same index: the larger value, i.e. the larger
-			 * pair. */
-			m[n++] = a->sp[i] > b->sp[j] ? a->sp[i] : b->sp[j];
-			i++;
-			j++;
-		}
-	}
-	free(a->sp);
-	a->sp = m;
-	a->nsp = n;
-	a->capsp = cap;
-	if (n > SPARSE_MAX && hll_densify(a, err) == -1) {
-		/* Still a valid sparse sketch of the union, only big. */
-		return -1;
-	}
+	/* b is sparse: raise a's registers to its pairs. */
+	for (uint32_t k = 0; k < b->capsp; k++)
+		if (b->sp[k] != 0 && hll_raise(a, PAIR_INDEX(b->sp[k]),
+		    PAIR_VALUE(b->sp[k]), err) == -1)
+			return -1;
 	return 0;
 }
 
@@ -733,25 +731,23 @@ hll_get(const struct voc_hll *h, uint32_t i)
 {
 	if (h->reg != NULL)
 		return h->reg[i];
-	uint32_t lo = 0, hi = h->nsp;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (PAIR_INDEX(h->sp[mid]) < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < h->nsp && PAIR_INDEX(h->sp[lo]) == i)
-		return PAIR_VALUE(h->sp[lo]);
-	return 0;
+	if (h->capsp == 0)
+		return 0;
+	return PAIR_VALUE(h->sp[sparse_find(h->sp, h->capsp, i)]);
 }
 
 int
 voc_hll_equal(const struct voc_hll *a, const struct voc_hll *b)
 {
-	if (a->reg == NULL && b->reg == NULL)
-		return a->nsp == b->nsp && (a->nsp == 0 ||
-		    memcmp(a->sp, b->sp, a->nsp * sizeof(uint32_t)) == 0);
+	if (a->reg == NULL && b->reg == NULL) {
+		if (a->nsp != b->nsp)
+			return 0;
+		for (uint32_t k = 0; k < a->capsp; k++)
+			if (a->sp[k] != 0 && hll_get(b,
+			    PAIR_INDEX(a->sp[k])) != PAIR_VALUE(a->sp[k]))
+				return 0;
+		return 1;
+	}
 	for (uint32_t i = 0; i < VOC_HLL_M; i++)
 		if (hll_get(a, i) != hll_get(b, i))
 			return 0;
@@ -809,8 +805,9 @@ voc_hll_estimate(const struct voc_hll *h)
 			c[h->reg[i]]++;
 	} else {
 		c[0] = m - h->nsp;
-		for (uint32_t k = 0; k < h->nsp; k++)
-			c[PAIR_VALUE(h->sp[k])]++;
+		for (uint32_t k = 0; k < h->capsp; k++)
+			if (h->sp[k] != 0)
+				c[PAIR_VALUE(h->sp[k])]++;
 	}
 	if (c[0] == m)
 		return 0;

@@ -146,8 +146,8 @@ int voc_set_load(struct voc_set *s, const char *tok, size_t len,
 
 struct voc_hll {
 	uint8_t *reg;		/* VOC_HLL_M registers, or NULL while sparse */
-	uint32_t *sp;		/* sparse: (index << 8 | value), sorted */
-	uint32_t nsp, capsp;
+	uint32_t *sp;		/* sparse: a table of index << 8 | value */
+	uint32_t nsp, capsp;	/* pairs held, slots */
 };
 
 /* Makes h an empty sketch (a zeroed struct is already empty). */
@@ -166,7 +166,8 @@ int voc_hll_add(struct voc_hll *h, uint64_t hash, struct voc_error *err);
 /*
  * a becomes the sketch of the union (each register the larger of the
  * two; b unchanged).  Register for register the same as one sketch of
- * both streams.  Returns 0, or -1 (with err) when out of memory.
+ * both streams.  Returns 0, or -1 (with err) when out of memory, a
+ * then holding part of b.
  */
 int voc_hll_merge(struct voc_hll *a, const struct voc_hll *b,
     struct voc_error *err);
