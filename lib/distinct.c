@@ -4,7 +4,7 @@
  *
  * The hash is XXH64 because it is well known and specified, fast on the
  * short strings user ids are, passes SMHasher, and can be recomputed by
- * anyone outside this code with xxhsum.  Counting needs no secret key, so
+ * anyone outside this code with any XXH64 implementation.  Counting needs no secret key, so
  * SipHash's protection against chosen collisions buys nothing here.
  *
  * The exact set is linear probing over bare 64-bit slots, with the hash 0
@@ -336,6 +336,8 @@ set_reserve(struct voc_set *s, size_t want, struct voc_error *err)
 	uint64_t *old = s->slot;
 	size_t oldcap = s->cap;
 
+	if (want == 0)
+		return 0;
 	while (want > cap / 4 * 3) {
 		if (cap > SIZE_MAX / 2 / sizeof(uint64_t))
 			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,

@@ -36,7 +36,8 @@
 /*
  * The 64-bit hash of len bytes at data: XXH64 with seed 0, as in the
  * xxHash specification (Collet, "xxHash fast digest algorithm", v0.1.1),
- * so `xxhsum -H64` and every xxHash binding give the same value.  Input
+ * so every XXH64 implementation (xxhsum's default, Python's
+ * xxhash.xxh64_intdigest) gives the same value for the same bytes.  Input
  * words are read little-endian whatever the machine, so the value is the
  * same on every machine and run.  data may be NULL when len is 0.
  */

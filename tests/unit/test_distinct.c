@@ -203,6 +203,8 @@ test_set_small(void)
 		CHECK(err.kind == VOC_ERR_DATA);
 	}
 	CHECK(voc_set_count(&e) == 0);
+	CHECK(voc_set_memory(&e) == 0);
+	voc_set_clear(&e);
 	voc_set_clear(&a);
 	voc_set_clear(&b);
 }
