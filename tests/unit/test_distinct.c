@@ -360,6 +360,36 @@ test_hll_small(void)
 	CHECK_NEAR(voc_hll_estimate(&h), 100.30642, 0.002);
 	voc_hll_clear(&h);
 
+	/* The top of the range, where tau matters: 8,192 registers at the
+	 * top value 51 (hashes with the low 50 bits zero) and 8,192 at 40
+	 * (bit 10 the first one set).  Algorithm 6 by hand, with tau and
+	 * sigma summed as the series of Ertl's equations in Python (tau(1/2)
+	 * = 0.14992950): 2.5981675153e16. */
+	for (uint64_t i = 0; i < VOC_HLL_M; i++)
+		voc_hll_add(&h, i < VOC_HLL_M / 2 ? i << 50 :
+		    i << 50 | UINT64_C(1) << 10, NULL);
+	CHECK_NEAR(voc_hll_estimate(&h) / 2.5981675153099444e16, 1, 1e-9);
+	voc_hll_clear(&h);
+
+	/* The token is sparse up to 4,095 nonzero registers (2 + 3 * 4095
+	 * bytes, 16,384 characters) and dense from 4,096 (2 + 12,288 bytes,
+	 * 16,388 characters), whichever form the sketch is in. */
+	for (uint64_t i = 0; i < 4095; i++)
+		voc_hll_add(&h, i << 50 | UINT64_C(1) << 49, NULL);
+	tok = voc_hll_save(&h, &err);
+	CHECK(tok != NULL && strlen(tok) == 3 + 16384);
+	CHECK(voc_hll_load(&g, tok, strlen(tok), &err) == 0);
+	CHECK(voc_hll_equal(&g, &h));
+	free(tok);
+	voc_hll_add(&h, UINT64_C(4095) << 50 | UINT64_C(1) << 49, NULL);
+	tok = voc_hll_save(&h, &err);
+	CHECK(tok != NULL && strlen(tok) == 3 + 16388);
+	CHECK(voc_hll_load(&g, tok, strlen(tok), &err) == 0);
+	CHECK(voc_hll_equal(&g, &h));
+	free(tok);
+	voc_hll_clear(&h);
+	voc_hll_clear(&g);
+
 	/* Small cardinalities are near exact: the estimator behaves as
 	 * linear counting there, whose standard deviation is about
 	 * n / sqrt(2m) = n / 181 (Whang et al. 1990); 3.6 of them. */
