@@ -47,6 +47,19 @@ voc_columns_find(const struct voc_reader *r, const char *ref, size_t len,
 			return 0;
 		}
 	}
+	/* A JSON Lines key the first object lacks may be in later ones: the
+	 * reader checks at the end that some object had it.  The reader is
+	 * const to callers that only look names up; asking for a key only
+	 * extends its header. */
+	if (voc_reader_format(r) == VOC_FMT_JSONL) {
+		int rc = voc_reader_want((struct voc_reader *)r, ref, len, idx);
+
+		if (rc == 0)
+			return 0;
+		if (rc < 0)
+			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+	}
 	list[0] = '\0';
 	for (i = 0; i < n && used + 4 < sizeof(list); i++) {
 		int w = snprintf(list + used, sizeof(list) - used, "%s%s",

@@ -24,9 +24,10 @@
 #include "voc/period.h"
 #include "voc/prog.h"
 
-/* Files smaller than this are read in one thread: below it, starting a
- * second reader costs more than it saves. */
+/* Files smaller than this are read in one thread unless -j asks for
+ * more: below it, starting a second reader costs more than it saves. */
 #define MIN_SPLIT (32LL << 20)
+#define MIN_SPLIT_ASKED (64LL << 10)
 #define MAX_THREADS 64
 
 struct voc_run {
@@ -385,7 +386,7 @@ read_split(struct voc_run *run, char *file, int nthreads,
 		return -1;
 	}
 	if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size < MIN_SPLIT)
+	    sb.st_size < (run->c->threads ? MIN_SPLIT_ASKED : MIN_SPLIT))
 		ok = 0;
 	cut[0] = 0;
 	for (int i = 1; ok && i < nthreads; i++) {

@@ -73,6 +73,11 @@ struct voc_reader {
 
 	char **colnames;
 	size_t ncols;
+	/* JSON Lines: columns past the first object's keys were asked for
+	 * by name (voc_reader_want); seen[i - nfirst] says whether any
+	 * object had key i. */
+	size_t nfirst;
+	unsigned char *seen;
 
 	/* CSV through libcsv. */
 	struct csv_parser csv;
@@ -859,7 +864,9 @@ set_jfield(struct voc_reader *r, const char *name, json_t *v)
 		if (strcmp(r->colnames[col], name) == 0)
 			break;
 	if (col == r->ncols)
-		return 0;	/* a key the first record did not have */
+		return 0;	/* a key no one asked for */
+	if (r->seen != NULL && col >= r->nfirst)
+		r->seen[col - r->nfirst] = 1;
 	if (json_scalar_text(v, tmp, sizeof(tmp), &s, &len, &dumped) < 0)
 		return -1;
 	r->fields[col].len = len;
@@ -945,6 +952,62 @@ json_record(struct voc_reader *r, struct voc_row *row, int names,
 	return rc < 0 ? oom(err) : 1;
 }
 
+/* ---- TSV ---- */
+
+/*
+ * TSV as the IANA text/tab-separated-values format, which PostgreSQL's
+ * COPY and Miller write: fields never quoted, a record per line, and
+ * tab, newline, carriage return and backslash inside a field escaped as
+ * \t, \n, \r and \\.  A quote is an ordinary character.  Fields are
+ * split and unescaped in place.
+ */
+static void
+tsv_unescape(char *s, size_t *len)
+{
+	char *d = memchr(s, '\\', *len), *e = s + *len, *p;
+
+	if (d == NULL)
+		return;
+	for (p = d; p < e; p++) {
+		if (*p == '\\' && p + 1 < e) {
+			char c = p[1];
+
+			*d++ = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' :
+			    c;
+			p++;
+		} else
+			*d++ = *p;
+	}
+	*d = '\0';
+	*len = (size_t)(d - s);
+}
+
+static int
+tsv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
+{
+	char *line;
+	size_t len;
+	int rc;
+
+	do {
+		if ((rc = next_line(r, &line, &len, err)) <= 0)
+			return rc;
+	} while (blank(line, len));
+	if (split_line(r, line, len, row) < 0)
+		return oom(err);
+	for (size_t i = 0; i < row->nfields; i++)
+		tsv_unescape((char *)r->outf[i], &r->outl[i]);
+	return 1;
+}
+
+/* A record of delimited text: TSV or CSV. */
+static int
+sv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
+{
+	return r->fmt == VOC_FMT_TSV ? tsv_record(r, row, err) :
+	    csv_record(r, row, err);
+}
+
 /* ---- records, headers, inputs ---- */
 
 static int
@@ -953,7 +1016,7 @@ record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 	row->error = NULL;
 	if (r->fmt == VOC_FMT_JSONL)
 		return json_record(r, row, 0, err);
-	return csv_record(r, row, err);
+	return sv_record(r, row, err);
 }
 
 static int
@@ -1006,6 +1069,7 @@ start_input(struct voc_reader *r, struct voc_error *err)
 		if (first) {
 			if ((rc = json_record(r, &row, 1, err)) < 0)
 				return -1;
+			r->nfirst = r->ncols;
 			r->have_pending = 1;
 			r->pending_n = row.nfields;
 			r->pending_line = row.line;
@@ -1014,7 +1078,7 @@ start_input(struct voc_reader *r, struct voc_error *err)
 		 * is data. */
 		return 0;
 	}
-	if ((rc = csv_record(r, &row, err)) < 0)
+	if ((rc = sv_record(r, &row, err)) < 0)
 		return -1;
 	if (rc == 0) {
 		if (first)
@@ -1053,7 +1117,7 @@ start_input(struct voc_reader *r, struct voc_error *err)
 			    i < r->ncols ? r->colnames[i] : "(none)");
 	}
 	for (long k = 0; k < r->opts.skip_rows; k++)
-		if ((rc = csv_record(r, &row, err)) <= 0)
+		if ((rc = sv_record(r, &row, err)) <= 0)
 			return rc;
 	return 0;
 }
@@ -1136,6 +1200,69 @@ fail:
 	return NULL;
 }
 
+/* At the end of the input: a key asked for that no object had is an
+ * error, as a column no header has is.  Returns 0 or -1. */
+static int
+unseen_keys(struct voc_reader *r, struct voc_error *err)
+{
+	if (r->seen == NULL)
+		return 0;
+	for (size_t i = r->nfirst; i < r->ncols; i++) {
+		if (r->seen[i - r->nfirst])
+			continue;
+		char list[600];
+		size_t used = 0;
+
+		list[0] = '\0';
+		for (size_t k = 0; k < r->nfirst && used + 4 < sizeof(list);
+		    k++) {
+			int w = snprintf(list + used, sizeof(list) - used,
+			    "%s%s", k ? ", " : "", r->colnames[k]);
+			used += w > 0 ? (size_t)w : 0;
+		}
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "no key \"%s\" in any object of the input; the first "
+		    "object's keys are: %s", r->colnames[i], list);
+	}
+	return 0;
+}
+
+int
+voc_reader_want(struct voc_reader *r, const char *name, size_t len,
+    size_t *idx)
+{
+	size_t cap = r->ncols, n = r->ncols - r->nfirst + 1;
+	char *dup;
+	unsigned char *seen;
+
+	if (r->fmt != VOC_FMT_JSONL)
+		return 1;
+	for (size_t i = r->nfirst; i < r->ncols; i++)
+		if (strlen(r->colnames[i]) == len &&
+		    memcmp(r->colnames[i], name, len) == 0) {
+			*idx = i;
+			return 0;
+		}
+	if ((seen = realloc(r->seen, n)) == NULL)
+		return -1;
+	r->seen = seen;
+	seen[n - 1] = 0;
+	if (grow((void **)&r->colnames, &cap, r->ncols + 1,
+	    sizeof(*r->colnames)) < 0 || (dup = malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(dup, name, len);
+	dup[len] = '\0';
+	r->colnames[r->ncols] = dup;
+	*idx = r->ncols++;
+	/* The record read ahead with the header has no field for it yet. */
+	if (r->have_pending && out_room(r, r->ncols) == 0) {
+		r->outf[*idx] = "";
+		r->outl[*idx] = 0;
+		r->pending_n = r->ncols;
+	}
+	return 0;
+}
+
 int
 voc_reader_next(struct voc_reader *r, struct voc_row *row,
     struct voc_error *err)
@@ -1157,7 +1284,7 @@ voc_reader_next(struct voc_reader *r, struct voc_row *row,
 			break;
 		close_input(r);
 		if (r->cur + 1 >= r->npaths)
-			return 0;
+			return unseen_keys(r, err);
 		r->cur++;
 		if (open_input(r, err) < 0 || start_input(r, err) < 0)
 			return -1;
@@ -1231,6 +1358,7 @@ voc_reader_close(struct voc_reader *r)
 	for (size_t i = 0; i < r->ncols; i++)
 		free(r->colnames[i]);
 	free(r->colnames);
+	free(r->seen);
 	free(r->paths);
 	free(r->raw);
 	free(r->buf);

@@ -61,6 +61,16 @@ struct voc_reader *voc_reader_open(const char *const *paths, size_t npaths,
 size_t voc_reader_ncols(const struct voc_reader *r);
 const char *voc_reader_colname(const struct voc_reader *r, size_t i);
 
+/*
+ * JSON Lines: asks for the column with key path name[0..len) that the
+ * first object lacks.  It becomes a column (index *idx) that is empty in
+ * objects without the key; if no object of the input has it, reading
+ * ends with a usage error naming it.  Returns 0, 1 when the input is not
+ * JSON Lines (nothing done), -1 when out of memory.
+ */
+int voc_reader_want(struct voc_reader *r, const char *name, size_t len,
+    size_t *idx);
+
 /* The detected format; for CSV the delimiter. */
 enum voc_format voc_reader_format(const struct voc_reader *r);
 int voc_reader_delim(const struct voc_reader *r);
