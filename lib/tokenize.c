@@ -69,12 +69,12 @@ voc_tokenize_normalize(const char *s, size_t len, char **out, size_t *outlen,
 	if (len > (size_t)SSIZE_MAX / 8)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "text of %zu bytes is too long", len);
-	/* STRIPCC with NLF2LS turns tabs and line breaks into spaces, so
-	 * the MeCab input below never holds its own field separators. */
+	/* STRIPCC turns tabs and line breaks into spaces, so the MeCab
+	 * input below never holds its own field separators. */
 	n = utf8proc_map_custom((const utf8proc_uint8_t *)s,
 	    (utf8proc_ssize_t)len, &dst, UTF8PROC_STABLE | UTF8PROC_COMPAT |
 	    UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE |
-	    UTF8PROC_NLF2LS | UTF8PROC_STRIPCC, apostrophe, NULL);
+	    UTF8PROC_STRIPCC, apostrophe, NULL);
 	if (n < 0) {
 		free(dst);
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
@@ -1077,17 +1077,22 @@ voc_tokenizer_run(struct voc_tokenizer *tk, const char *text, size_t tlen,
 			j += m;
 		}
 		int rc;
-		if (!is_japanese(c))
-			rc = emit_word(tk, s + i, j - i, 1);
-		else if ((tk->link = 0), tk->mecab != NULL)
-			rc = mecab_span(tk, s + i, j - i, err);
-		else
-			rc = fallback_span(tk, s + i, j - i);
-		if (rc < 0) {
-			free(s);
-			if (err == NULL || err->kind == VOC_ERR_NONE)
+		if (!is_japanese(c)) {
+			if ((rc = emit_word(tk, s + i, j - i, 1)) < 0)
 				voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 				    "out of memory");
+		} else {
+			/* A Japanese span never continues a phrase of the
+			 * word before it. */
+			tk->link = 0;
+			if (tk->mecab != NULL)
+				rc = mecab_span(tk, s + i, j - i, err);
+			else if ((rc = fallback_span(tk, s + i, j - i)) < 0)
+				voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+				    "out of memory");
+		}
+		if (rc < 0) {
+			free(s);
 			return -1;
 		}
 		/* Between two spans of different kinds (ＪＲ敦賀) there is no

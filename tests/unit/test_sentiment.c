@@ -193,7 +193,7 @@ main(void)
 	setenv("VOCKIT_DATA", "data", 1);
 	CHECK(s != NULL);
 	if (s == NULL)
-		return check_done("sentiment");
+		return check_done("test_sentiment");
 	CHECK(voc_sentiment_load_default(s, &err) == 0);
 	hand_cases(s);
 	uci(s);
@@ -206,5 +206,5 @@ main(void)
 	CHECK(strcmp(err.file, "testdata/survey.csv") == 0 && err.line == 1);
 	CHECK(voc_sentiment_load_vader(t, "no/such/file", &err) == -1);
 	voc_sentiment_free(t);
-	return check_done("sentiment");
+	return check_done("test_sentiment");
 }
