@@ -76,9 +76,10 @@ struct voc_sentiment_result {
  * forms dont, cant, isnt ...), and multiplied by 1.5 when the word
  * before it, or the one before that, is an intensifier (very, really,
  * extremely, so, too, ...).  Negations and intensifiers are not scored
- * themselves.  Clauses end at . ! ? ; : and at "but", after which the
- * valences count 1.5 times and those of the clause before 0.5 times
- * (VADER's rule for "but", Hutto & Gilbert 2014, section 3.2).
+ * themselves.  Negation and intensifiers reach no further than the
+ * clause, which ends at . , ! ? ; : and at "but"; after "but" the
+ * valences of the sentence count 1.5 times and those before it 0.5
+ * times (VADER's rule for "but", Hutto & Gilbert 2014, section 3.2).
  *
  * Japanese: at each character the longest lexicon term is taken; its
  * polarity is flipped when the kana that follow it (up to 6, within the

@@ -23,8 +23,9 @@
  * Normalises s[0..len): checks it is UTF-8 (the error names the byte
  * offset of the first bad sequence), then applies Unicode NFKC with case
  * folding (full-width ＡＢＣ becomes abc, half-width ｶﾀｶﾅ becomes
- * カタカナ), drops default-ignorable characters and maps the typographic
- * apostrophes (U+2018, U+2019, U+02BC) to "'".  On success *out is a
+ * カタカナ), drops default-ignorable characters, turns tabs and line
+ * breaks into spaces (other control characters are dropped) and maps
+ * the typographic apostrophes (U+2018, U+2019, U+02BC) to "'".  On success *out is a
  * malloc'ed NUL-terminated string the caller frees and *outlen its
  * length; returns 0.  Returns -1 with err filled otherwise.
  */

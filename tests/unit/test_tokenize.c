@@ -167,6 +167,16 @@ stopwords(void)
 	CHECK(voc_tokenizer_is_stopword(tk, "する", strlen("する")));
 	CHECK(!voc_tokenizer_is_stopword(tk, "food", 4));
 	voc_tokenizer_free(tk);
+	/* keep_stopwords: the words are known but kept. */
+	o.keep_stopwords = 1;
+	tk = voc_tokenizer_new(&o, &err);
+	CHECK(tk != NULL);
+	if (tk == NULL)
+		return;
+	CHECK(voc_tokenizer_stopwords_default(tk, &err) == 0);
+	CHECK(voc_tokenizer_is_stopword(tk, "the", 3));
+	CHECK_STR(terms(tk, "The staff"), "the|+staff");
+	voc_tokenizer_free(tk);
 }
 
 static void
