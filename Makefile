@@ -5,21 +5,24 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/vockit
 BUILD ?= build
 
 CC ?= cc
 CFLAGS ?= -O2
 # The project's own flags, kept apart so `make CFLAGS=...` keeps them.
-VOC_CFLAGS = -std=c11 -pthread -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L \
-	-D_DEFAULT_SOURCE -Iinclude
-PKGS = gsl jansson zlib
+VOC_CFLAGS = -std=c11 -pthread -Wall -Wextra -Wpedantic \
+	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
+	-DVOC_DATADIR='"$(DATADIR)"'
+PKGS = gsl jansson zlib libutf8proc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBCSV_LIBS ?= -lcsv
-LDLIBS = $(LIBCSV_LIBS) $(PKG_LIBS) -lm -pthread
+LDLIBS = $(LIBCSV_LIBS) $(PKG_LIBS) -ldl -lm -pthread
 
 DEBS = build-essential pkg-config libcsv-dev libgsl-dev libjansson-dev \
-	zlib1g-dev tzdata
+	zlib1g-dev tzdata libutf8proc-dev libmecab-dev mecab-ipadic-utf8 \
+	parallel
 # The peers bench/run compares against.
 BENCH_DEBS = datamash miller mawk time
 
@@ -96,12 +99,16 @@ install: all
 		install -m 644 man/$$p.1 $(DESTDIR)$(MANDIR)/man1/$$p.1; \
 	done
 	install -m 644 man/vockit.7 $(DESTDIR)$(MANDIR)/man7/vockit.7
+	mkdir -p $(DESTDIR)$(DATADIR)/lexicons
+	install -m 644 data/*.txt $(DESTDIR)$(DATADIR)
+	install -m 644 data/lexicons/* $(DESTDIR)$(DATADIR)/lexicons
 
 uninstall:
 	for p in $(PROGS); do \
 		rm -f $(DESTDIR)$(BINDIR)/$$p $(DESTDIR)$(MANDIR)/man1/$$p.1; \
 	done
 	rm -f $(DESTDIR)$(MANDIR)/man7/vockit.7
+	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build build-asan build-ubsan
