@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multimin.h>
@@ -289,7 +290,7 @@ run_simplex(struct fitctx *ctx, size_t k, double *lp)
 		if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
 			break;
 		if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s),
-		    1e-9) == GSL_SUCCESS)
+		    1e-6) == GSL_SUCCESS)
 			break;
 	}
 	best = s->fval;
@@ -357,8 +358,22 @@ fit_multistart(struct fitctx *ctx, size_t k, const double *starts,
 	}
 	if (!isfinite(best))
 		return GSL_POSINF;
-	if (!gradient) {
-		/* A restart shakes the simplex out of a collapsed shape. */
+	int polish = !gradient;
+	if (gradient) {
+		/* BFGS stops when its line search makes no progress, which
+		 * is usually at the optimum; when the gradient says it is
+		 * not, the simplex finishes the job. */
+		double g[MAXPAR], t[MAXPAR];
+		for (size_t i = 0; i < k; i++)
+			t[i] = exp(blp[i]);
+		ctx->nll(ctx, t, g);
+		for (size_t i = 0; i < k; i++)
+			if (!(fabs(g[i]) / ctx->wsum < 1e-6))
+				polish = 1;
+	}
+	if (polish) {
+		/* A restart also shakes the simplex out of a collapsed
+		 * shape. */
 		double lp[MAXPAR];
 		memcpy(lp, blp, sizeof lp);
 		double f = run_simplex(ctx, k, lp);
@@ -569,7 +584,7 @@ voc_bgnbd_expected(const struct voc_bgnbd *m,
 {
 	double r = m->r, al = m->alpha, a = m->a, b = m->b;
 	double x = (double)c->x;
-	if (!positive4(r, al, a, b) || !(t >= 0))
+	if (!positive4(r, al, a, b) || !(t >= 0) || !isfinite(t))
 		return NAN;
 	if (t == 0)
 		return 0;
@@ -620,19 +635,42 @@ voc_bgnbd_palive(const struct voc_bgnbd *m, const struct voc_btyd_customer *c)
 
 /* ---- Pareto/NBD ---- */
 
+/* The integrand of pn_log_k's integral over exp of its value at t_x. */
+struct pn_integrand {
+	double tx, rx, s1, ca, cb;	/* t_x, r+x, s+1, alpha+t_x, beta+t_x */
+};
+
+static double
+pn_g(double tau, void *p)
+{
+	const struct pn_integrand *q = p;
+	double d = tau - q->tx;
+	return exp(-q->rx * log1p(d / q->ca) - q->s1 * log1p(d / q->cb));
+}
+
 /*
- * log A0 of the Fader & Hardie note: with a' = r + s + x,
+ * log of s/(r+s+x) A0, the weight of "dropped out between t_x and T" in
+ * the Pareto/NBD likelihood.  The note gives, with a' = r + s + x,
  * alpha >= beta:
  *   A0 = 2F1(a', s+1; a'+1; (alpha-beta)/(alpha+t_x)) / (alpha+t_x)^a'
  *      - 2F1(a', s+1; a'+1; (alpha-beta)/(alpha+T)) / (alpha+T)^a'
  * alpha < beta: the same with beta for alpha in the bases, beta - alpha
- * in the arguments and r + x for s + 1.  Both terms are logs here; the
- * difference is the log of a positive integral, -inf when t_x = T.
+ * in the arguments and r + x for s + 1.  Both terms are kept as logs and
+ * the difference taken as log(e^l1 - e^l2).  -inf when t_x = T.
+ *
+ * s/(r+s+x) A0 is also s times the integral over tau in (t_x, T) of
+ * (alpha+tau)^-(r+x) (beta+tau)^-(s+1), the two gamma mixtures of the
+ * purchase and dropout rates at the dropout time.  When the larger 2F1
+ * argument passes 0.95 (one of alpha, beta dwarfs the other plus t_x)
+ * the series needs thousands of terms or more, so that integral is
+ * taken numerically instead (GSL's adaptive Gauss-Kronrod).
  */
 static double
-pn_log_a0(double r, double al, double s, double be, double x, double tx,
+pn_log_k(double r, double al, double s, double be, double x, double tx,
     double T)
 {
+	if (!(T > tx))
+		return -INFINITY;
 	double ap = r + s + x, bp, base, d;
 	if (al >= be) {
 		bp = s + 1;
@@ -643,14 +681,32 @@ pn_log_a0(double r, double al, double s, double be, double x, double tx,
 		base = be;
 		d = be - al;
 	}
-	double l1 = log_hyp2f1_a1(ap, bp, d / (base + tx)) -
-	    ap * log(base + tx);
-	double l2 = log_hyp2f1_a1(ap, bp, d / (base + T)) - ap * log(base + T);
-	if (isnan(l1) || isnan(l2))
+	if (d / (base + tx) <= 0.95) {
+		double l1 = log_hyp2f1_a1(ap, bp, d / (base + tx)) -
+		    ap * log(base + tx);
+		double l2 = log_hyp2f1_a1(ap, bp, d / (base + T)) -
+		    ap * log(base + T);
+		if (isnan(l1) || isnan(l2))
+			return NAN;
+		if (!(l1 > l2))
+			return -INFINITY;
+		return log(s) - log(ap) + l1 + log1p(-exp(l2 - l1));
+	}
+	struct pn_integrand q = { tx, r + x, s + 1, al + tx, be + tx };
+	gsl_function fn = { pn_g, &q };
+	gsl_integration_workspace *ws = gsl_integration_workspace_alloc(200);
+	if (ws == NULL)
 		return NAN;
-	if (!(l1 > l2))
-		return -INFINITY;
-	return l1 + log1p(-exp(l2 - l1));
+	double v, abserr;
+	int st = gsl_integration_qag(&fn, tx, T, 0, 1e-10, 200,
+	    GSL_INTEG_GAUSS21, ws, &v, &abserr);
+	gsl_integration_workspace_free(ws);
+	/* A roundoff warning still leaves an answer good to far more than
+	 * the likelihood needs; anything else is a failure. */
+	if ((st != GSL_SUCCESS && st != GSL_EROUND) || !(v > 0))
+		return NAN;
+	return log(s) + log(v) - (r + x) * log(al + tx) -
+	    (s + 1) * log(be + tx);
 }
 
 /* log(s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0): the odds of "dropped
@@ -659,9 +715,8 @@ static double
 pn_log_odds(double r, double al, double s, double be, double x, double tx,
     double T)
 {
-	double la0 = pn_log_a0(r, al, s, be, x, tx, T);
-	return log(s) - log(r + s + x) + (r + x) * log(al + T) +
-	    s * log(be + T) + la0;
+	return pn_log_k(r, al, s, be, x, tx, T) + (r + x) * log(al + T) +
+	    s * log(be + T);
 }
 
 /*

@@ -112,7 +112,8 @@ double voc_paretonbd_ll(const struct voc_paretonbd *m,
 double voc_paretonbd_ll_total(const struct voc_paretonbd *m,
     const struct voc_btyd_customer *c, size_t n);
 
-/* Fit as voc_bgnbd_fit. */
+/* Fit as voc_bgnbd_fit, by the simplex (no analytic gradient): about
+ * ten times slower than BG/NBD, seconds for 20,000 customers. */
 int voc_paretonbd_fit(const struct voc_btyd_customer *c, size_t n,
     struct voc_paretonbd *out, struct voc_error *err);
 
@@ -143,10 +144,11 @@ struct voc_gg {
 #define VOC_GG_MIN_BUYERS 10
 
 /*
- * Fits p, q, gamma to the repeat buyers of c[0..n-1] (x > 0 and m > 0;
- * others are ignored), by maximum likelihood.  Returns -1 with a message when fewer than
- * VOC_GG_MIN_BUYERS remain, when the fit fails, or when q <= 1 (the
- * mean spend would be infinite); out is then not to be used.
+ * Fits p, q, gamma to the repeat buyers of c[0..n-1] by maximum
+ * likelihood; customers with x = 0 or m <= 0 are ignored.  Returns -1
+ * with a message when fewer than VOC_GG_MIN_BUYERS remain, when the
+ * fit fails, or when q <= 1 (the mean spend would be infinite); out is
+ * then not to be used.
  */
 int voc_gg_fit(const struct voc_btyd_customer *c, size_t n,
     struct voc_gg *out, struct voc_error *err);
