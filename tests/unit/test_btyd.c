@@ -495,11 +495,12 @@ test_paretonbd(const struct voc_btyd_customer *c, size_t nc,
 }
 
 static void
-test_gg(const struct voc_btyd_customer *c, size_t nc)
+test_gg(const struct voc_btyd_customer *c, size_t nc, struct voc_gg *gp)
 {
 	struct voc_error err;
 	struct voc_gg g;
 	CHECK(voc_gg_fit(c, nc, &g, &err) == 0);
+	*gp = g;
 	fprintf(stderr, "gg: p %.4f q %.4f gamma %.4f ll %.3f n %zu se %.4f %.4f "
 	    "%.4f\n", g.p, g.q, g.gamma, g.ll, g.n, g.se[0], g.se[1],
 	    g.se[2]);
@@ -562,6 +563,61 @@ test_clv(const struct voc_bgnbd *m, const struct voc_paretonbd *pn)
 	    0.01, &clv, &err) == -1);
 }
 
+/*
+ * The Python lifetimes package's Quickstart (docs/Quickstart.md, on the
+ * published CDNOW summary, whose t_x, T and m are rounded to 2
+ * decimals, hence the tolerances): BG/NBD expected purchases in the
+ * next week of its five best customers; Gamma-Gamma conditional mean
+ * spend; and its customer_lifetime_value with time = 12, discount 0.01
+ * and the default 30-unit step (30 weeks here), BG/NBD refitted on the
+ * same data, margin 1.
+ */
+static void
+test_lifetimes_peer(const struct voc_bgnbd *m, const struct voc_gg *g)
+{
+	static const struct {
+		struct voc_btyd_customer c;
+		double e1;
+	} best[] = {
+		{ { .x = 18, .t_x = 35.14, .T = 35.86 }, 0.424877 },
+		{ { .x = 19, .t_x = 34.00, .T = 34.14 }, 0.474738 },
+		{ { .x = 17, .t_x = 28.43, .T = 28.86 }, 0.486526 },
+		{ { .x = 29, .t_x = 37.71, .T = 38.00 }, 0.662396 },
+		{ { .x = 26, .t_x = 30.86, .T = 31.00 }, 0.710623 },
+	};
+	for (size_t i = 0; i < 5; i++) {
+		double e = voc_bgnbd_expected(m, &best[i].c, 1);
+		fprintf(stderr, "lifetimes E[1] %zu: %.6f vs %.6f\n", i, e,
+		    best[i].e1);
+		CHECK_NEAR(e, best[i].e1, 2e-5 * best[i].e1);
+	}
+	static const struct {
+		struct voc_btyd_customer c;
+		double spend, clv;
+	} cust[] = {
+		{ { .x = 2, .t_x = 30.43, .T = 38.86, .m = 22.35 }, 24.658619,
+		    140.096211 },
+		{ { .x = 1, .t_x = 1.71, .T = 38.86, .m = 11.77 }, 18.911489,
+		    18.943467 },
+		{ { .x = 0, .t_x = 0, .T = 38.86, .m = 0 }, 35.170981,
+		    38.180574 },
+		{ { .x = 7, .t_x = 29.43, .T = 38.86, .m = 73.74 }, 71.462843,
+		    1003.868107 },
+		{ { .x = 2, .t_x = 35.71, .T = 38.86, .m = 25.55 }, 27.282408,
+		    167.418216 },
+	};
+	struct voc_error err;
+	for (size_t i = 0; i < 5; i++) {
+		double sp = voc_gg_expected_spend(g, &cust[i].c), clv = NAN;
+		CHECK(voc_clv_discounted(VOC_BTYD_BGNBD, m, &cust[i].c, sp, 1,
+		    12, 30, 0.01, &clv, &err) == 0);
+		fprintf(stderr, "lifetimes spend/clv %zu: %.6f/%.6f vs "
+		    "%.6f/%.6f\n", i, sp, clv, cust[i].spend, cust[i].clv);
+		CHECK_NEAR(sp, cust[i].spend, 2e-4 * cust[i].spend);
+		CHECK_NEAR(clv, cust[i].clv, 2e-4 * cust[i].clv);
+	}
+}
+
 int
 main(void)
 {
@@ -590,8 +646,10 @@ main(void)
 	test_tracking(t, nt, day0, c, nc, &m);
 	test_paretonbd(c, nc, &pn);
 	test_heavy_buyer(&m, &pn);
-	test_gg(c, nc);
+	struct voc_gg g;
+	test_gg(c, nc, &g);
 	test_clv(&m, &pn);
+	test_lifetimes_peer(&m, &g);
 
 	free(ids);
 	free(c);
