@@ -269,6 +269,13 @@ test_bgnbd(const struct voc_btyd_customer *c, size_t nc,
 	CHECK_NEAR(m->a, 0.793, 0.0005);
 	CHECK_NEAR(m->b, 2.426, 0.005);
 	CHECK_NEAR(m->ll, -9582.4, 0.05);
+	/* R CLVTools' estimates on the same data
+	 * (tests/testthat/test_correctness_bgnbd.R). */
+	CHECK_NEAR(m->r, 0.2425945, 1e-5 * 0.2425945);
+	CHECK_NEAR(m->alpha, 4.4136019, 1e-5 * 4.4136019);
+	CHECK_NEAR(m->a, 0.7929199, 1e-5 * 0.7929199);
+	CHECK_NEAR(m->b, 2.4258881, 1e-5 * 2.4258881);
+	CHECK_NEAR(m->ll, -9582.429, 0.0005);
 	CHECK_NEAR(voc_bgnbd_ll_total(m, c, nc), m->ll, 1e-6);
 	CHECK(m->n == nc);
 	for (int i = 0; i < 4; i++)
@@ -459,8 +466,31 @@ test_paretonbd(const struct voc_btyd_customer *c, size_t nc,
 	CHECK_NEAR(m->s, 0.606, 0.0005);
 	CHECK_NEAR(m->beta, 11.669, 0.05);
 	CHECK_NEAR(m->ll, -9595.0, 0.05);
-	for (int i = 0; i < 4; i++)
-		CHECK(m->se[i] > 0 && isfinite(m->se[i]));
+	/* R CLVTools (test_correctness_pnbd.R): estimates and standard
+	 * errors, to its tolerance of 1e-3 relative; beta sits on a flat
+	 * ridge (its SE is half its value). */
+	CHECK_NEAR(m->r, 0.55315, 1e-3 * 0.55315);
+	CHECK_NEAR(m->alpha, 10.57633, 1e-3 * 10.57633);
+	CHECK_NEAR(m->s, 0.60625, 1e-3 * 0.60625);
+	CHECK_NEAR(m->beta, 11.67150, 1e-3 * 11.67150);
+	CHECK_NEAR(m->ll, -9594.976, 0.0005);
+	CHECK_NEAR(m->se[0], 0.0476264, 1e-3 * 0.0476264);
+	CHECK_NEAR(m->se[1], 0.8427222, 1e-3 * 0.8427222);
+	CHECK_NEAR(m->se[2], 0.1872594, 1e-3 * 0.1872594);
+	CHECK_NEAR(m->se[3], 6.2105448, 1e-3 * 6.2105448);
+	/* CLVTools' heavy buyers whose P(alive) once came out NaN. */
+	struct voc_paretonbd q = { .r = 0.5143, .alpha = 2.8845,
+	    .s = 0.2856, .beta = 14.1087 };
+	const double hx[] = { 221, 254, 161, 204 };
+	const double htx[] = { 103.42857, 97.14286, 94.71429, 98.57143 };
+	const double hT[] = { 103.57143, 97.28571, 98.00000, 99.42857 };
+	for (int i = 0; i < 4; i++) {
+		struct voc_btyd_customer h = { .x = (long)hx[i],
+		    .t_x = htx[i], .T = hT[i] };
+		double pa = voc_paretonbd_palive(&q, &h);
+		CHECK(pa >= 0 && pa <= 1);
+		CHECK(isfinite(voc_paretonbd_ll(&q, &h)));
+	}
 
 	/* Both branches of A0 agree where they meet: alpha = beta
 	 * against alpha = beta (1 +- 1e-9). */
