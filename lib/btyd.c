@@ -4,8 +4,9 @@
  * Gauss hypergeometric series by our own summation with rescaling, so a
  * heavy buyer (x in the hundreds) gives finite numbers where
  * (alpha + T)^(r + x) or the plain 2F1 would overflow.  GSL's
- * gsl_sf_hyperg_2F1 is not used: it refuses |z| near 1 and large
- * parameters, exactly the cases heavy buyers and long horizons reach.
+ * gsl_sf_hyperg_2F1 is not used: it works in plain doubles and gives up
+ * near z = 1 and for large parameters, the cases heavy buyers and long
+ * horizons reach.
  *
  * Fits maximise the log-likelihood over log-parameters (so every
  * parameter stays positive) from a few starts with GSL's multimin,
@@ -278,8 +279,8 @@ run_simplex(struct fitctx *ctx, size_t k, double *lp)
 {
 	gsl_multimin_function fn = { mm_f, k, ctx };
 	gsl_vector *x = gsl_vector_alloc(k), *step = gsl_vector_alloc(k);
-	gsl_multimin_fminimizer *s =
-	    gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, k);
+	gsl_multimin_fminimizer *s = gsl_multimin_fminimizer_alloc(
+	    gsl_multimin_fminimizer_nmsimplex2, k);
 	double best = GSL_POSINF;
 	if (x == NULL || step == NULL || s == NULL)
 		goto out;
@@ -530,7 +531,16 @@ voc_bgnbd_ll_total(const struct voc_bgnbd *m,
 	return s;
 }
 
-/* Mean T and mean t_x of the rows, to scale starting points. */
+/* Whether any row has a repeat purchase: without one the purchase
+ * rate and the dropout are not identified, and the optimiser would
+ * wander off to a boundary.  The rows are sorted by x. */
+static int
+any_repeat(const struct fitctx *ctx)
+{
+	return ctx->nrows > 0 && ctx->rows[ctx->nrows - 1].x > 0;
+}
+
+/* Mean T of the rows, to scale starting points. */
 static double
 mean_T(const struct fitctx *ctx)
 {
@@ -553,6 +563,12 @@ voc_bgnbd_fit(const struct voc_btyd_customer *c, size_t n,
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
 	ctx.rows = rows;
+	if (!any_repeat(&ctx)) {
+		free(rows);
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "BG/NBD: no customer made a repeat purchase, nothing "
+		    "to fit");
+	}
 	double tb = mean_T(&ctx);
 	if (!(tb > 0))
 		tb = 1;
@@ -801,6 +817,12 @@ voc_paretonbd_fit(const struct voc_btyd_customer *c, size_t n,
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
 	ctx.rows = rows;
+	if (!any_repeat(&ctx)) {
+		free(rows);
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "Pareto/NBD: no customer made a repeat purchase, nothing "
+		    "to fit");
+	}
 	double tb = mean_T(&ctx);
 	if (!(tb > 0))
 		tb = 1;

@@ -75,8 +75,8 @@ double voc_bgnbd_ll_total(const struct voc_bgnbd *m,
 /*
  * Maximum-likelihood fit of r, alpha, a, b to c[0..n-1] (from several
  * starts, on log-parameters), with standard errors from the numerical
- * Hessian.  Fills out; returns 0, or -1 (no customers, no convergence,
- * out of memory).
+ * Hessian.  Fills out; returns 0, or -1 (no customers, none with a
+ * repeat purchase, no convergence, out of memory).
  */
 int voc_bgnbd_fit(const struct voc_btyd_customer *c, size_t n,
     struct voc_bgnbd *out, struct voc_error *err);

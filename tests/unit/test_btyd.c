@@ -260,6 +260,20 @@ test_bgnbd(const struct voc_btyd_customer *c, size_t nc,
     struct voc_bgnbd *m)
 {
 	struct voc_error err;
+	/* Nothing to fit: errors, not boundary estimates. */
+	struct voc_btyd_customer none[3] = { { .T = 30 }, { .T = 20 },
+	    { .T = 10 } };
+	struct voc_paretonbd pn;
+	err.msg[0] = 0;
+	CHECK(voc_bgnbd_fit(c, 0, m, &err) == -1);
+	CHECK(err.msg[0] != 0);
+	err.msg[0] = 0;
+	CHECK(voc_bgnbd_fit(none, 3, m, &err) == -1);
+	CHECK(strstr(err.msg, "repeat purchase") != NULL);
+	err.msg[0] = 0;
+	CHECK(voc_paretonbd_fit(none, 3, &pn, &err) == -1);
+	CHECK(strstr(err.msg, "repeat purchase") != NULL);
+
 	CHECK(voc_bgnbd_fit(c, nc, m, &err) == 0);
 	fprintf(stderr, "bgnbd: r %.4f alpha %.4f a %.4f b %.4f ll %.3f "
 	    "se %.4f %.4f %.4f %.4f\n", m->r, m->alpha, m->a, m->b, m->ll,
@@ -531,8 +545,8 @@ test_gg(const struct voc_btyd_customer *c, size_t nc, struct voc_gg *gp)
 	struct voc_gg g;
 	CHECK(voc_gg_fit(c, nc, &g, &err) == 0);
 	*gp = g;
-	fprintf(stderr, "gg: p %.4f q %.4f gamma %.4f ll %.3f n %zu se %.4f %.4f "
-	    "%.4f\n", g.p, g.q, g.gamma, g.ll, g.n, g.se[0], g.se[1],
+	fprintf(stderr, "gg: p %.4f q %.4f gamma %.4f ll %.3f n %zu "
+	    "se %.4f %.4f %.4f\n", g.p, g.q, g.gamma, g.ll, g.n, g.se[0], g.se[1],
 	    g.se[2]);
 	CHECK(g.n == 946);
 	CHECK_NEAR(g.p, 6.25, 0.005);
