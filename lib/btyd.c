@@ -103,10 +103,11 @@ softplus(double u)
 /*
  * log 2F1(a, b; a + 1; z) for a, b > 0 and 0 <= z < 1, the form the
  * Pareto/NBD likelihood needs.  All terms are positive, so the sum is
- * kept with a running power-of-two scale instead of exp/log per term.
- * The tail after a term with ratio q < 1 to the next is bounded by
- * term q / (1 - q) while the ratios keep falling, which they do once n
- * passes the peak; we stop when that bound is below 1e-16 of the sum.
+ * kept with a running scale (1e280 at a time) instead of exp/log per
+ * term.  The ratio of successive terms tends to z, from above or from
+ * below, so with Q the larger of the current ratio and z the tail is
+ * at most term Q / (1 - Q); we stop when that is below 1e-16 of the
+ * sum.
  */
 static double
 log_hyp2f1_a1(double a, double b, double z)
@@ -123,7 +124,8 @@ log_hyp2f1_a1(double a, double b, double z)
 			term *= 1e-280;
 			lscale += 280 * M_LN10;
 		}
-		if (q < 1 && term * q / (1 - q) < 1e-16 * sum)
+		double Q = q > z ? q : z;
+		if (Q < 1 && term * Q / (1 - Q) < 1e-16 * sum)
 			return log(sum) + lscale;
 	}
 	return NAN;
@@ -132,9 +134,8 @@ log_hyp2f1_a1(double a, double b, double z)
 /*
  * sum_{n >= 1} (A)_n (B + 1)_(n-1) / ((C)_n n!) z^n, that is
  * (2F1(A, B; C; z) - 1) / B without the division, for C > 0 and
- * 0 <= z < 1.  Signs may alternate while A + n < 0; the stopping rule
- * is the tail bound of log_hyp2f1_a1 on absolute values once every
- * later ratio is below 1.
+ * 0 <= z < 1.  Signs may alternate while A + n < 0; once past that,
+ * the stopping rule is log_hyp2f1_a1's tail bound on absolute values.
  */
 static double
 hyp2f1_m1_over_b(double A, double B, double C, double z)
@@ -150,7 +151,7 @@ hyp2f1_m1_over_b(double A, double B, double C, double z)
 		sum += term;
 		if (term == 0)
 			return sum;
-		double aq = fabs(q);
+		double aq = fabs(q) > z ? fabs(q) : z;
 		if (!isfinite(sum))
 			return NAN;
 		if (n > -A && n > -B && aq < 1 &&
