@@ -1,13 +1,14 @@
 /*
  * The per-key state table (see include/voc/table.h).
  *
- * Entries are laid out in arena chunks as a 16-byte header (the key's
- * 64-bit hash and its length), the state (rounded up to 8 bytes) and the
- * key's bytes.  The index is open addressing with linear probing over
+ * Entries are laid out in arena chunks as an 8-byte header (the key's
+ * length and the low half of its 64-bit hash; the high half is in the
+ * entry's slot), the state (rounded up to 8 bytes) and the key's bytes.  The index is open addressing with linear probing over
  * 8-byte slots holding an entry number and 32 bits of the hash, so most
  * probes that miss never touch the entry.  A one-entry cache serves runs
  * of rows with the same key, common in exports sorted by date or team.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,8 @@ struct slot {
 };
 
 struct head {
-	uint64_t hash;
-	uint64_t keylen;
+	uint32_t keylen;
+	uint32_t hash_lo;
 };
 
 struct chunk {
@@ -114,7 +115,7 @@ match(const struct voc_table *t, const char *e, uint64_t h, const char *key,
 {
 	const struct head *hd = (const struct head *)e;
 
-	return hd->hash == h && hd->keylen == len &&
+	return hd->hash_lo == (uint32_t)h && hd->keylen == len &&
 	    memcmp(ent_key(t, e), key, len) == 0;
 }
 
@@ -136,7 +137,8 @@ probe(const struct voc_table *t, uint64_t h, const char *key, size_t len)
 	}
 }
 
-/* Rebuilds the index at twice the size from the entries. */
+/* Rebuilds the index at twice the size: the full hash of an entry is
+ * its slot's tag and its header's low half. */
 static int
 grow_index(struct voc_table *t)
 {
@@ -145,14 +147,19 @@ grow_index(struct voc_table *t)
 
 	if (s == NULL)
 		return -1;
-	for (size_t i = 0; i < t->n; i++) {
-		const struct head *hd = (const struct head *)t->ents[i];
-		size_t j = hd->hash & (n - 1);
+	for (size_t i = 0; i < t->nslots; i++) {
+		struct slot o = t->slots[i];
+
+		if (o.entry == 0)
+			continue;
+		const struct head *hd = (const struct head *)t->ents[o.entry -
+		    1];
+		uint64_t h = (uint64_t)o.tag << 32 | hd->hash_lo;
+		size_t j = h & (n - 1);
 
 		while (s[j].entry != 0)
 			j = (j + 1) & (n - 1);
-		s[j].entry = (uint32_t)(i + 1);
-		s[j].tag = (uint32_t)(hd->hash >> 32);
+		s[j] = o;
 	}
 	free(t->slots);
 	t->slots = s;
@@ -202,7 +209,7 @@ voc_table_get(struct voc_table *t, const char *key, size_t keylen)
 		t->last = t->ents[s->entry - 1];
 		return ent_state(t->last);
 	}
-	if (t->n >= 0xFFFFFFFEu)
+	if (t->n >= 0xFFFFFFFEu || keylen > 0xFFFFFFFFu)
 		return NULL;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 64;
@@ -219,8 +226,8 @@ voc_table_get(struct voc_table *t, const char *key, size_t keylen)
 	if (e == NULL)
 		return NULL;
 	struct head *hd = (struct head *)e;
-	hd->hash = h;
-	hd->keylen = keylen;
+	hd->hash_lo = (uint32_t)h;
+	hd->keylen = (uint32_t)keylen;
 	memset(ent_state(e), 0, t->stride);
 	if (keylen > 0)
 		memcpy(e + sizeof(*hd) + t->stride, key, keylen);
@@ -230,9 +237,9 @@ voc_table_get(struct voc_table *t, const char *key, size_t keylen)
 	s->entry = (uint32_t)t->n;
 	s->tag = (uint32_t)(h >> 32);
 	t->last = e;
-	/* Load factor at most 5/8; the entry is in place either way, so a
+	/* Load factor at most 3/4; the entry is in place either way, so a
 	 * failed grow only leaves the index fuller. */
-	if (t->n * 8 > t->nslots * 5 && grow_index(t) < 0)
+	if (t->n * 4 > t->nslots * 3 && grow_index(t) < 0)
 		return NULL;
 	return ent_state(e);
 }
@@ -271,67 +278,82 @@ voc_table_at(const struct voc_table *t, size_t i, struct voc_entry *e)
 	e->st = ent_state(p);
 }
 
-/* Sorting: the first part of most keys decides, so it is decoded once
- * per entry, not once per comparison. */
-struct sortrec {
-	char *e;
-	const char *key;
-	size_t keylen;
-	double num;
-	int isnum;		/* 2 a number part, 1 a numeric text, 0 text */
-};
+/*
+ * Sorting: the first part of most keys decides, so a number in it is
+ * read once per entry, not once per comparison (NaN: not a number).  The
+ * sort moves 4-byte entry numbers, and the index's slots, which stay
+ * where their hashes put them, are renumbered after.  C's qsort passes
+ * no context, so the comparison finds the table through a thread-local.
+ */
+static _Thread_local const struct voc_table *sort_t;
+static _Thread_local const double *sort_num;
 
 static int
 by_key(const void *pa, const void *pb)
 {
-	const struct sortrec *a = pa, *b = pb;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	const char *ea = sort_t->ents[a], *eb = sort_t->ents[b];
+	const char *ka = ent_key(sort_t, ea), *kb = ent_key(sort_t, eb);
+	double na = sort_num[a], nb = sort_num[b];
 
-	if (a->isnum != b->isnum)
-		return a->isnum > b->isnum ? -1 : 1;
-	if (a->isnum && a->num != b->num)
-		return a->num < b->num ? -1 : 1;
-	return voc_key_cmp(a->key, a->keylen, b->key, b->keylen);
+	/* The shortcut agrees with voc_key_cmp: both first parts are of one
+	 * kind (the same tag) and read as numbers. */
+	if (!isnan(na) && !isnan(nb) && ka[0] == kb[0] && na != nb)
+		return na < nb ? -1 : 1;
+	return voc_key_cmp(ka, ((const struct head *)ea)->keylen, kb,
+	    ((const struct head *)eb)->keylen);
 }
 
 int
 voc_table_sort(struct voc_table *t)
 {
-	struct sortrec *r = malloc((t->n ? t->n : 1) * sizeof(*r));
+	size_t n = t->n ? t->n : 1;
+	uint32_t *idx = malloc(n * sizeof(*idx)), *newnum;
+	double *num = malloc(n * sizeof(*num));
+	char **ents;
 
-	if (r == NULL)
+	if (idx == NULL || num == NULL) {
+		free(idx);
+		free(num);
 		return -1;
+	}
 	for (size_t i = 0; i < t->n; i++) {
+		const char *key = ent_key(t, t->ents[i]);
 		struct voc_key_part p;
 		size_t pos = 0;
 
-		r[i].e = t->ents[i];
-		r[i].key = ent_key(t, t->ents[i]);
-		r[i].keylen = (size_t)((struct head *)t->ents[i])->keylen;
-		r[i].isnum = 0;
-		r[i].num = 0;
-		if (voc_key_next(r[i].key, r[i].keylen, &pos, &p)) {
-			if (p.is_int) {
-				r[i].isnum = 2;
-				r[i].num = (double)p.v;
-			} else if (voc_key_number(p.s, p.len, &r[i].num))
-				r[i].isnum = 1;
+		idx[i] = (uint32_t)i;
+		num[i] = NAN;
+		if (voc_key_next(key, ((const struct head *)t->ents[i])->keylen,
+		    &pos, &p)) {
+			if (p.is_int)
+				num[i] = (double)p.v;
+			else if (!voc_key_number(p.s, p.len, &num[i]))
+				num[i] = NAN;
 		}
 	}
-	qsort(r, t->n, sizeof(*r), by_key);
-	for (size_t i = 0; i < t->n; i++)
-		t->ents[i] = r[i].e;
-	free(r);
-	/* The index maps to entry numbers, which changed. */
-	memset(t->slots, 0, t->nslots * sizeof(*t->slots));
-	for (size_t i = 0; i < t->n; i++) {
-		const struct head *hd = (const struct head *)t->ents[i];
-		size_t j = hd->hash & (t->nslots - 1);
-
-		while (t->slots[j].entry != 0)
-			j = (j + 1) & (t->nslots - 1);
-		t->slots[j].entry = (uint32_t)(i + 1);
-		t->slots[j].tag = (uint32_t)(hd->hash >> 32);
+	sort_t = t;
+	sort_num = num;
+	qsort(idx, t->n, sizeof(*idx), by_key);
+	free(num);
+	if ((ents = malloc(n * sizeof(*ents))) == NULL ||
+	    (newnum = malloc(n * sizeof(*newnum))) == NULL) {
+		free(ents);
+		free(idx);
+		return -1;
 	}
+	for (size_t i = 0; i < t->n; i++) {
+		ents[i] = t->ents[idx[i]];
+		newnum[idx[i]] = (uint32_t)i;
+	}
+	free(idx);
+	for (size_t i = 0; i < t->nslots; i++)
+		if (t->slots[i].entry != 0)
+			t->slots[i].entry = newnum[t->slots[i].entry - 1] + 1;
+	free(newnum);
+	free(t->ents);
+	t->ents = ents;
+	t->cap = n;
 	return 0;
 }
 

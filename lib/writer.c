@@ -7,6 +7,7 @@
  * double themselves.
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,25 +178,45 @@ voc_writer_int(struct voc_writer *w, long long v)
 }
 
 /*
- * The shortest decimal that reads back as v: the fewest significant
- * digits that round-trip (17 always do), written without an exponent
+ * The shortest decimal that reads back as v, written without an exponent
  * where the number is of a size people read (1e-5 up to 1e17).
+ *
+ * Whole numbers below 2^53 are written as integers.  Otherwise %.15g is
+ * tried first: when the double's shortest decimal has at most 15
+ * significant digits, rounding to 15 digits gives exactly those digits
+ * (the double lies within half an ulp of them, far below 10^-15), and %g
+ * drops the trailing zeros; so that form, if it reads back, is the
+ * shortest.  Else 16, else 17 digits, which always read back.
  */
 static void
 shortest(double v, char *buf, size_t size)
 {
 	int p, exp;
+	char *e;
 
-	for (p = 1; p < 17; p++) {
-		snprintf(buf, size, "%.*e", p - 1, v);
+	if (v == (double)(long long)v && v > -9007199254740992.0 &&
+	    v < 9007199254740992.0) {
+		snprintf(buf, size, "%lld", (long long)v);
+		return;
+	}
+	/* Subnormals carry fewer than 53 bits: search from 1 digit. */
+	for (p = fabs(v) < DBL_MIN ? 1 : 15; p < 17; p++) {
+		snprintf(buf, size, "%.*g", p, v);
 		if (strtod(buf, NULL) == v)
 			break;
 	}
-	snprintf(buf, size, "%.*e", p - 1, v);
-	exp = atoi(strchr(buf, 'e') + 1);
+	if (p == 17)
+		snprintf(buf, size, "%.17g", v);
+	if ((e = strchr(buf, 'e')) == NULL)
+		return;
+	exp = atoi(e + 1);
 	if (exp >= -5 && exp < 17) {
-		int decimals = p - 1 - exp;
+		/* The significant digits %g printed, before the exponent. */
+		int digits = 0;
 
+		for (char *q = buf; q < e; q++)
+			digits += *q >= '0' && *q <= '9';
+		int decimals = digits - 1 - exp;
 		snprintf(buf, size, "%.*f", decimals > 0 ? decimals : 0, v);
 	}
 }
