@@ -23,6 +23,7 @@ static const struct option shared[] = {
 	{"help", no_argument, NULL, 'h'},
 	{"input-tz", required_argument, NULL, VOC_OPT_INPUT_TZ},
 	{"jsonl", no_argument, NULL, VOC_OPT_JSONL},
+	{"last", required_argument, NULL, VOC_OPT_LAST},
 	{"merge", no_argument, NULL, VOC_OPT_MERGE},
 	{"no-header", no_argument, NULL, VOC_OPT_NO_HEADER},
 	{"output", required_argument, NULL, 'o'},
@@ -91,8 +92,11 @@ const char voc_cli_help[] =
 "  -g, --group-by COLS      one result per combination of these columns\n"
 "  -t, --time COL           the timestamp column\n"
 "  --by PERIOD              day, week, month, quarter or year of --time\n"
-"  --since DATE, --until DATE  keep rows with since <= time < until\n"
-"  --tz ZONE                zone periods are cut in (default UTC)\n"
+"  --since DATE, --until DATE  keep rows with since <= time < until; a date,\n"
+"                           a period (2024-02, 2024-W05, 2024-Q1, 2024),\n"
+"                           today, yesterday, or -3m, -2w, -10d, -1y\n"
+"  --last N UNIT            the last N complete periods (--last 1month)\n"
+"  --tz ZONE                zone periods are cut in (default $TZ, else UTC)\n"
 "  --input-tz ZONE          zone of times without an offset (default --tz)\n"
 "  --date-order mdy|dmy     how to read dates such as 12/1/2010\n"
 "  -w, --weight COL         survey weights\n"
@@ -113,7 +117,7 @@ void
 voc_cli_defaults(struct voc_common *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->tz = "UTC";
+	c->tz = voc_tz_default_name();
 	c->precision = -2;	/* unset: settled by voc_cli_finish */
 	c->conf = 0.95;
 }
@@ -341,6 +345,9 @@ voc_cli_option(struct voc_common *c, int opt, const char *arg,
 	case VOC_OPT_UNTIL:
 		c->until = arg;
 		return 1;
+	case VOC_OPT_LAST:
+		c->last = arg;
+		return 1;
 	case VOC_OPT_STRICT:
 		c->strict = 1;
 		return 1;
@@ -400,10 +407,14 @@ voc_cli_finish(struct voc_common *c, struct voc_error *err)
 	if (c->by != VOC_BY_NONE && c->time_col == NULL)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "--by needs the timestamp column: add -t COL");
-	if ((c->since || c->until) && c->time_col == NULL)
+	if ((c->since || c->until || c->last) && c->time_col == NULL)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
-		    "--since and --until need the timestamp column: add -t "
-		    "COL");
+		    "--since, --until and --last need the timestamp column: add "
+		    "-t COL");
+	if (c->last && (c->since || c->until))
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "--last sets both ends of the time window: give it alone, "
+		    "or --since and --until");
 	if (c->scores && c->score_col == NULL)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "the column to score is required: add -s COL");

@@ -9,10 +9,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "voc/columns.h"
 #include "voc/input.h"
 #include "voc/key.h"
+#include "voc/period.h"
 #include "voc/text.h"
 
 struct voc_input {
@@ -34,19 +36,55 @@ struct voc_input {
 };
 
 /* --since and --until are dates of the report, so they are read in the
- * zone periods are cut in (--tz), not the input's zone. */
+ * zone periods are cut in (--tz), not the input's zone; so are period
+ * labels and relative forms, from now. */
 static int
 parse_bound(struct voc_input *in, const char *s, const char *opt,
     int64_t *out, struct voc_error *err)
 {
-	struct voc_timeopts o = in->topts;
 	const char *why;
 
-	o.input_tz = in->tz;
-	if (voc_time_parse(s, strlen(s), &o, out, &why) < 0)
+	if (voc_time_parse_bound(s, in->tz, &in->topts, (int64_t)time(NULL),
+	    out, &why) < 0)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "%s \"%s\" %s", opt, s, why);
 	return 0;
+}
+
+/* The window of --since, --until or --last. */
+static int
+parse_window(struct voc_input *in, const struct voc_common *c,
+    struct voc_error *err)
+{
+	const char *why;
+
+	if (c->last != NULL) {
+		if (voc_time_last(c->last, in->tz, (int64_t)time(NULL),
+		    &in->since, &in->until, &why) < 0)
+			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "--last \"%s\" %s", c->last, why);
+		in->has_since = in->has_until = 1;
+		return 0;
+	}
+	if ((c->since && parse_bound(in, c->since, "--since", &in->since,
+	    err) < 0) || (c->until && parse_bound(in, c->until, "--until",
+	    &in->until, err) < 0))
+		return -1;
+	in->has_since = c->since != NULL;
+	in->has_until = c->until != NULL;
+	if (in->has_since && in->has_until && in->since >= in->until)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "--since %s is not before --until %s: the window is empty",
+		    c->since, c->until);
+	return 0;
+}
+
+int
+voc_input_window(const struct voc_input *in, int64_t *since, int64_t *until)
+{
+	*since = in->has_since ? in->since : INT64_MIN;
+	*until = in->has_until ? in->until : INT64_MAX;
+	return in->has_since || in->has_until;
 }
 
 struct voc_input *
@@ -69,12 +107,8 @@ voc_input_open(const struct voc_common *c, const char *prog,
 		goto fail;
 	in->topts.input_tz = in->input_tz;
 	in->topts.order = c->order;
-	if ((c->since && parse_bound(in, c->since, "--since", &in->since,
-	    err) < 0) || (c->until && parse_bound(in, c->until, "--until",
-	    &in->until, err) < 0))
+	if (parse_window(in, c, err) < 0)
 		goto fail;
-	in->has_since = c->since != NULL;
-	in->has_until = c->until != NULL;
 	if (range != NULL) {
 		ro.range_start = range->start;
 		ro.range_end = range->end;
@@ -232,9 +266,19 @@ voc_input_next(struct voc_input *in, struct voc_record *rec,
 					return -1;
 				continue;
 			}
+			struct voc_books *b = in->books;
+			if (!b->has_time || t < b->tmin)
+				b->tmin = t;
+			if (!b->has_time || t > b->tmax)
+				b->tmax = t;
+			b->has_time = 1;
 			if ((in->has_since && t < in->since) ||
-			    (in->has_until && t >= in->until))
+			    (in->has_until && t >= in->until)) {
+				/* Outside the window: left out, not read. */
+				b->rows--;
+				b->filtered++;
 				continue;
+			}
 			rec->has_time = 1;
 			rec->time = t;
 			if (in->c->by != VOC_BY_NONE)

@@ -248,6 +248,7 @@ fingerprint(const struct voc_prog *p, const void *ctx,
 	fp_add(f, "--date-order", orders[c->order < 3 ? c->order : 0]);
 	fp_add(f, "--since", c->since);
 	fp_add(f, "--until", c->until);
+	fp_add(f, "--last", c->last);
 	fp_add(f, "-w", c->weight_col);
 	if (c->scores)
 		fp_add(f, "-s", c->score_col);
@@ -548,22 +549,71 @@ write_state(struct voc_run *run, const struct voc_state_hdr *h,
 	return rc;
 }
 
-/* The skip line; returns 1 when nothing read could be counted. */
-static int
+/* The skip line, when rows were skipped. */
+static void
 report(const struct voc_run *run)
 {
 	const struct voc_books *b = &run->books;
+	char where[300] = "", outside[64] = "";
 
-	if (b->skipped > 0 && b->first_file[0] != '\0')
-		fprintf(stderr, "%s: skipped %lld of %lld row%s (first: %s:%ld: "
-		    "%s)\n", run->p->name, b->skipped, b->rows,
-		    b->rows == 1 ? "" : "s", b->first_file, b->first_line,
-		    b->first_why);
-	else if (b->skipped > 0)
-		fprintf(stderr, "%s: skipped %lld of %lld row%s (first: %s)\n",
-		    run->p->name, b->skipped, b->rows, b->rows == 1 ? "" : "s",
-		    b->first_why);
-	return b->rows > 0 && b->skipped == b->rows;
+	if (b->skipped == 0)
+		return;
+	if (b->first_file[0] != '\0')
+		snprintf(where, sizeof(where), "%s:%ld: ", b->first_file,
+		    b->first_line);
+	if (b->filtered > 0)
+		snprintf(outside, sizeof(outside), "; %lld outside the time "
+		    "window", b->filtered);
+	fprintf(stderr, "%s: skipped %lld of %lld row%s (first: %s%s)%s\n",
+	    run->p->name, b->skipped, b->rows, b->rows == 1 ? "" : "s", where,
+	    b->first_why, outside);
+}
+
+/* A day of the report zone, for messages. */
+static void
+day_label(const struct voc_common *c, int64_t t, char *buf, size_t size)
+{
+	struct voc_error err;
+	struct voc_tz *tz = voc_tz_load(c->tz, &err);
+
+	voc_period_label(VOC_BY_DAY, voc_period_index(VOC_BY_DAY, tz, t), buf,
+	    size);
+	voc_tz_free(tz);
+}
+
+/*
+ * A result in which nothing could be counted is a data error, never a
+ * table of zeros: no rows, every row blank or skipped, or a time window
+ * that kept no row (the stale export of a cron job).  Returns 0, or -1
+ * with err filled.
+ */
+static int
+check_counted(const struct voc_run *run, struct voc_error *err)
+{
+	const struct voc_books *b = &run->books;
+	const struct voc_common *c = run->c;
+	char from[32], to[32];
+
+	if (b->rows - b->skipped - b->nonresp > 0)
+		return 0;
+	if (b->rows == 0 && b->filtered > 0) {
+		day_label(c, b->tmin, from, sizeof(from));
+		day_label(c, b->tmax, to, sizeof(to));
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "no row falls "
+		    "in the time window (%s%s%s%s%s%s); the data run from %s to "
+		    "%s", c->last ? "--last " : c->since ? "--since " : "",
+		    c->last ? c->last : c->since ? c->since : "",
+		    c->since && c->until ? ", " : "", c->until && !c->last ?
+		    "--until " : "", c->until && !c->last ? c->until : "",
+		    "", from, to);
+	}
+	if (b->rows == 0)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "no data rows: "
+		    "nothing to count");
+	return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "nothing could be "
+	    "counted: of %lld row%s, %lld %s blank and %lld skipped",
+	    b->rows, b->rows == 1 ? "" : "s", b->nonresp, b->nonresp == 1 ?
+	    "was" : "were", b->skipped);
 }
 
 int
@@ -607,12 +657,14 @@ voc_prog_main(const struct voc_prog *p, void *ctx, struct voc_common *c,
 	} else if (c->state_out != NULL) {
 		status = write_state(&run, &h, &err) < 0 ?
 		    voc_cli_fail(p->name, &err) : 0;
+	} else if (check_counted(&run, &err) < 0) {
+		report(&run);
+		status = voc_cli_fail(p->name, &err);
 	} else {
 		status = 0;
 		if (p->finish(ctx, &run, &err) < 0)
 			status = voc_cli_fail(p->name, &err);
-		if (report(&run) && status == 0)
-			status = 1;
+		report(&run);
 	}
 	voc_input_close(run.in);
 	voc_table_free(run.t);

@@ -746,7 +746,9 @@ csv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 				continue;
 			return 0;
 		}
-		if (r->csv.pstate == 0 && blank(line, len))
+		/* A blank line is no record, except where the header has one
+		 * column: there it is an empty answer, to be counted. */
+		if (r->csv.pstate == 0 && blank(line, len) && r->ncols != 1)
 			continue;
 		if (r->csv.pstate == 0 && !r->opts.libcsv_only) {
 			if (memchr(line, '"', len) == NULL &&

@@ -29,6 +29,14 @@ voc_books_add(struct voc_books *a, const struct voc_books *b,
 	a->rows += b->rows;
 	a->nonresp += b->nonresp;
 	a->skipped += b->skipped;
+	a->filtered += b->filtered;
+	if (b->has_time) {
+		if (!a->has_time || b->tmin < a->tmin)
+			a->tmin = b->tmin;
+		if (!a->has_time || b->tmax > a->tmax)
+			a->tmax = b->tmax;
+		a->has_time = 1;
+	}
 }
 
 /* ---- encoding ---- */
@@ -173,8 +181,15 @@ put_header(struct voc_enc *e, const struct voc_state_hdr *h,
 		put_jstring(e, h->names[i], strlen(h->names[i]));
 	}
 	snprintf(num, sizeof(num), "],\"rows\":%lld,\"nonresponse\":%lld,"
-	    "\"skipped\":%lld", b->rows, b->nonresp, b->skipped);
+	    "\"skipped\":%lld,\"filtered\":%lld", b->rows, b->nonresp,
+	    b->skipped, b->filtered);
 	put_cstr(e, num);
+	if (b->has_time) {
+		snprintf(num, sizeof(num), ",\"time_min\":%lld,"
+		    "\"time_max\":%lld", (long long)b->tmin,
+		    (long long)b->tmax);
+		put_cstr(e, num);
+	}
 	if (b->skipped > 0) {
 		put_cstr(e, ",\"first_skip\":{\"file\":");
 		put_jstring(e, b->first_file, strlen(b->first_file));
@@ -404,6 +419,13 @@ header(json_t *o, const struct voc_state_hdr *h, struct voc_books *books,
 	b.rows = jint(o, "rows", &ok);
 	b.nonresp = jint(o, "nonresponse", &ok);
 	b.skipped = jint(o, "skipped", &ok);
+	b.filtered = jint(o, "filtered", &ok);
+	if (json_is_integer(json_object_get(o, "time_min")) &&
+	    json_is_integer(json_object_get(o, "time_max"))) {
+		b.has_time = 1;
+		b.tmin = json_integer_value(json_object_get(o, "time_min"));
+		b.tmax = json_integer_value(json_object_get(o, "time_max"));
+	}
 	if (!ok)
 		return voc_error_set(err, VOC_ERR_DATA, file, line,
 		    "a state header without its row counts");

@@ -29,6 +29,7 @@ struct voc_common {
 	const char *weight_col;		/* -w */
 	enum voc_period by;
 	const char *since, *until;
+	const char *last;		/* --last N UNIT */
 	const char *tz, *input_tz;
 	enum voc_date_order order;
 	int out_set;
@@ -67,6 +68,7 @@ enum {
 	VOC_OPT_ENCODING,
 	VOC_OPT_INPUT_TZ,
 	VOC_OPT_JSONL,
+	VOC_OPT_LAST,
 	VOC_OPT_MERGE,
 	VOC_OPT_MIN_N,
 	VOC_OPT_NO_HEADER,

@@ -55,6 +55,11 @@ size_t voc_input_score_col(const struct voc_input *in);
 /* The header name of column idx. */
 const char *voc_input_colname(const struct voc_input *in, size_t idx);
 
+/* The time window: sets *since and *until (INT64_MIN, INT64_MAX where
+ * open) and returns 1 when there is one. */
+int voc_input_window(const struct voc_input *in, int64_t *since,
+    int64_t *until);
+
 /* The reader underneath (for its format and columns). */
 const struct voc_reader *voc_input_reader(const struct voc_input *in);
 

@@ -27,6 +27,7 @@
 #ifndef VOC_STATE_H
 #define VOC_STATE_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "voc/error.h"
@@ -36,6 +37,9 @@
  * non-response or a skip.  first_* describe the first skipped row. */
 struct voc_books {
 	long long rows, nonresp, skipped;
+	long long filtered;		/* outside --since/--until: not read */
+	int has_time;			/* tmin, tmax: the instants seen */
+	int64_t tmin, tmax;
 	char first_file[256];
 	long first_line;
 	char first_why[900];
