@@ -139,9 +139,8 @@ static const char synopsis[] =
     "[FILE ...]";
 
 static const char help_text[] =
-    "Cohort retention, churn and survival of customers in an event log.\n\n"
-    "  --by PERIOD              cohort periods: day, week, month (default)"
-    "\n"
+    "Cohort retention, churn and survival of customers in an event log.\n"
+    "Cohorts are months of the first event unless --by says otherwise.\n\n"
     "  --mode classic|unbounded active in exactly period k, or in k or "
     "later\n"
     "  --wide                   one row per cohort, one column per offset\n"
