@@ -901,19 +901,25 @@ write_group(struct voc_writer *w, const char *g, size_t glen)
 	}
 }
 
-/* A writer for the -g columns followed by names[0..n). */
+/* A writer for the -g columns followed by names[0..n); NULL when out
+ * of memory. */
 static struct voc_writer *
 open_writer(const struct opts *o, struct voc_run *run, size_t ngroups,
     const char *const *names, size_t n)
 {
-	const char *all[64];
-	size_t k = 0;
+	const char **all = calloc(ngroups + n + 1, sizeof(*all));
+	struct voc_writer *w;
 
-	for (size_t i = 0; i < ngroups && k < 32; i++)
-		all[k++] = voc_run_key_name(run, i);
-	for (size_t i = 0; i < n && k < 64; i++)
-		all[k++] = names[i];
-	return voc_writer_open(stdout, o->c.out, o->c.precision, all, k);
+	if (all == NULL)
+		return NULL;
+	for (size_t i = 0; i < ngroups; i++)
+		all[i] = voc_run_key_name(run, i);
+	for (size_t i = 0; i < n; i++)
+		all[ngroups + i] = names[i];
+	w = voc_writer_open(stdout, o->c.out, o->c.precision, all,
+	    ngroups + n);
+	free(all);
+	return w;
 }
 
 static size_t
@@ -1103,23 +1109,7 @@ report_cohorts(const struct opts *o, struct voc_run *run, struct events *ev,
 			return oom(err);
 		memcpy(names, lnames, sizeof(lnames));
 	}
-	if (ng + ncols > 64 && o->wide) {
-		/* open_writer caps at 64 names: build the full list here. */
-		const char **all = calloc(ng + ncols, sizeof(*all));
-
-		if (all == NULL) {
-			free(names);
-			free(labels);
-			return oom(err);
-		}
-		for (size_t i = 0; i < ng; i++)
-			all[i] = voc_run_key_name(run, i);
-		memcpy(all + ng, names, ncols * sizeof(*all));
-		w = voc_writer_open(stdout, o->c.out, o->c.precision, all,
-		    ng + ncols);
-		free(all);
-	} else
-		w = open_writer(o, run, ng, names, ncols);
+	w = open_writer(o, run, ng, names, ncols);
 	free(names);
 	if (w == NULL) {
 		free(labels);
