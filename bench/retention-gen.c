@@ -122,8 +122,9 @@ main(int argc, char **argv)
 		if (bad == 2)
 			plan = "";
 		if (json)
-			printf("{\"customer\":\"%s\",\"event\":{\"time\":\"%s\","
-			    "\"plan\":\"%s\"}}\n", id, tm, plan);
+			printf("{\"customer\":\"%s\",\"event\":{"
+			    "\"time\":\"%s\",\"plan\":\"%s\"}}\n", id, tm,
+			    plan);
 		else
 			printf("%s,%s,%s\n", id, tm, plan);
 	}

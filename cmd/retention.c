@@ -63,7 +63,7 @@ enum {
 /* What the input rows are. */
 enum kind {
 	KIND_EVENTS = 0,	/* -u, -t: one row per event */
-	KIND_DURATION,		/* --duration, --event: one row per lifetime */
+	KIND_DURATION,		/* --duration, --event: a row a lifetime */
 	KIND_COUNTS		/* --counts: period, active */
 };
 
@@ -86,7 +86,7 @@ struct opts {
 	const char *duration_col, *event_col, *period_col, *active_col;
 	enum voc_km_ci ci;
 	double conf;
-	long long horizon, fit_periods;	/* fit_periods -1: every period */
+	long long horizon, fit_periods;	/* fit_periods -1: all */
 	size_t ucol, dcol, ecol, pcol, acol;	/* resolved by prepare */
 	const char *uname, *dname, *ename, *pname, *aname;
 };
