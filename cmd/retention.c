@@ -63,7 +63,7 @@ enum {
 /* What the input rows are. */
 enum kind {
 	KIND_EVENTS = 0,	/* -u, -t: one row per event */
-	KIND_DURATION,		/* --duration, --event: a row a lifetime */
+	KIND_DURATION,		/* --duration, --event: lifetimes */
 	KIND_COUNTS		/* --counts: period, active */
 };
 
