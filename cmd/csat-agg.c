@@ -465,6 +465,9 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
 	settle_mode(o, run);
+	if (voc_run_add_totals(run) < 0)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
 	if (o->dist)
 		ndist = o->mode == MODE_BINARY ? 2 : npoints(o);
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
@@ -549,6 +552,7 @@ static const struct voc_prog prog = {
 	.help = help_text,
 	.options = own_options,
 	.shortopts = "",
+	.group_keyed = 1,
 	.state = &csat_state,
 	.state_size = state_size,
 	.option = option,

@@ -274,7 +274,7 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 	if (voc_run_nkeys(run) == 0 && voc_run_state(run, "", 0) == NULL)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
-	if (voc_table_sort(t) < 0)
+	if (voc_run_add_totals(run) < 0 || voc_table_sort(t) < 0)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
 	if (o->c.compare != VOC_COMPARE_NONE &&
@@ -356,6 +356,7 @@ static const struct voc_prog prog = {
 	.help = help_text,
 	.options = own_options,
 	.shortopts = "",
+	.group_keyed = 1,
 	.state = &nps_state,
 	.state_size = state_size,
 	.option = option,

@@ -26,6 +26,7 @@ static const struct option shared[] = {
 	{"last", required_argument, NULL, VOC_OPT_LAST},
 	{"merge", no_argument, NULL, VOC_OPT_MERGE},
 	{"no-header", no_argument, NULL, VOC_OPT_NO_HEADER},
+	{"no-normalize", no_argument, NULL, VOC_OPT_NO_NORMALIZE},
 	{"output", required_argument, NULL, 'o'},
 	{"precision", required_argument, NULL, VOC_OPT_PRECISION},
 	{"since", required_argument, NULL, VOC_OPT_SINCE},
@@ -34,11 +35,13 @@ static const struct option shared[] = {
 	{"strict", no_argument, NULL, VOC_OPT_STRICT},
 	{"threads", required_argument, NULL, 'j'},
 	{"time", required_argument, NULL, 't'},
+	{"total", no_argument, NULL, VOC_OPT_TOTAL},
 	{"tsv", no_argument, NULL, VOC_OPT_TSV},
 	{"tz", required_argument, NULL, VOC_OPT_TZ},
 	{"until", required_argument, NULL, VOC_OPT_UNTIL},
 	{"version", no_argument, NULL, VOC_OPT_VERSION},
 	{"weight", required_argument, NULL, 'w'},
+	{"where", required_argument, NULL, VOC_OPT_WHERE},
 	{NULL, 0, NULL, 0}
 };
 
@@ -100,6 +103,11 @@ const char voc_cli_help[] =
 "  --input-tz ZONE          zone of times without an offset (default --tz)\n"
 "  --date-order mdy|dmy     how to read dates such as 12/1/2010\n"
 "  -w, --weight COL         survey weights\n"
+"  --where EXPR             keep rows where COL=A,B  COL!=A  COL>=N  COL<N ...\n"
+"                           (repeatable; dropped rows are counted as filtered)\n"
+"  --no-normalize           group values as they are (default: Unicode NFKC,\n"
+"                           so half-width and full-width forms are one group)\n"
+"  --total                  with -g: add the all-groups line, (total)\n"
 "  --strict                 the first bad row is an error\n"
 "Output:\n"
 "  -o, --output FORMAT      csv, tsv, jsonl or table (default: table on a\n"
@@ -348,6 +356,18 @@ voc_cli_option(struct voc_common *c, int opt, const char *arg,
 	case VOC_OPT_LAST:
 		c->last = arg;
 		return 1;
+	case VOC_OPT_WHERE:
+		if (c->nwhere == 16)
+			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "at most 16 --where tests");
+		c->where[c->nwhere++] = arg;
+		return 1;
+	case VOC_OPT_NO_NORMALIZE:
+		c->no_normalize = 1;
+		return 1;
+	case VOC_OPT_TOTAL:
+		c->total = 1;
+		return 1;
 	case VOC_OPT_STRICT:
 		c->strict = 1;
 		return 1;
@@ -411,6 +431,10 @@ voc_cli_finish(struct voc_common *c, struct voc_error *err)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "--since, --until and --last need the timestamp column: add "
 		    "-t COL");
+	if (c->total && c->group_by == NULL)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "--total adds the all-groups line to a grouped table: add "
+		    "-g COLS");
 	if (c->last && (c->since || c->until))
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "--last sets both ends of the time window: give it alone, "

@@ -59,7 +59,10 @@ rekey(struct voc_compare *c, const char *key, size_t keylen, int groups,
 
 	voc_key_reset(&c->key);
 	while (rc == 0 && voc_key_next(key, keylen, &pos, &p)) {
-		if (p.is_int)
+		if (p.is_total)
+			rc = groups ? voc_key_total(&c->key) :
+			    voc_key_text(&c->key, "", 0);
+		else if (p.is_int)
 			rc = voc_key_int(&c->key, p.v + (pos == keylen ? shift :
 			    0));
 		else
@@ -93,6 +96,8 @@ voc_compare_new(enum voc_compare_mode mode, const struct voc_table *t,
 		void *tot;
 
 		voc_table_at(t, i, &e);
+		if (voc_key_has_total(e.key, e.keylen))
+			continue;	/* a --total row is no group of its own */
 		if (rekey(c, e.key, e.keylen, 0, 0) < 0 ||
 		    (tot = voc_table_get(c->totals, c->key.buf, c->key.len)) ==
 		    NULL || sops->merge(tot, e.st, voc_table_cfg(t)) < 0)

@@ -17,8 +17,23 @@
 #include "voc/period.h"
 #include "voc/text.h"
 
+#include <utf8proc.h>
+
+/* One --where test. */
+enum where_op { W_IN, W_NOT_IN, W_GE, W_LE, W_GT, W_LT };
+
+struct where {
+	size_t col;
+	enum where_op op;
+	char *vals;		/* W_IN, W_NOT_IN: NUL-separated values */
+	size_t nvals;
+	double num;		/* the others */
+};
+
 struct voc_input {
 	const struct voc_common *c;
+	struct where where[16];
+	int nwhere;
 	const char *prog;
 	struct voc_reader *r;
 	struct voc_row row;
@@ -87,6 +102,124 @@ voc_input_window(const struct voc_input *in, int64_t *since, int64_t *until)
 	return in->has_since || in->has_until;
 }
 
+/*
+ * Reads a --where test: COL=A,B (one of), COL!=A,B (none of), COL>=N,
+ * COL<=N, COL>N, COL<N (numbers).  The column is the text before the
+ * first operator character.
+ */
+static int
+parse_where(struct voc_input *in, const char *expr, struct where *w,
+    struct voc_error *err)
+{
+	size_t at = strcspn(expr, "!=<>"), oplen = 1;
+	const char *v;
+
+	memset(w, 0, sizeof(*w));
+	if (expr[at] == '\0' || at == 0)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0, "--where \"%s\" "
+		    "is not a test: write COL=A,B, COL!=A, COL>=N, COL<=N, "
+		    "COL>N or COL<N", expr);
+	switch (expr[at]) {
+	case '!':
+		if (expr[at + 1] != '=')
+			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "--where \"%s\": ! must be followed by =", expr);
+		w->op = W_NOT_IN;
+		oplen = 2;
+		break;
+	case '=':
+		w->op = W_IN;
+		break;
+	case '>':
+	case '<':
+		oplen = expr[at + 1] == '=' ? 2 : 1;
+		w->op = expr[at] == '>' ? (oplen == 2 ? W_GE : W_GT) :
+		    (oplen == 2 ? W_LE : W_LT);
+		break;
+	}
+	if (voc_columns_find(in->r, expr, at, &w->col, err) < 0)
+		return -1;
+	v = expr + at + oplen;
+	if (w->op == W_IN || w->op == W_NOT_IN) {
+		size_t len = strlen(v);
+
+		if ((w->vals = malloc(len + 1)) == NULL)
+			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+		memcpy(w->vals, v, len + 1);
+		w->nvals = 1;
+		for (char *p = w->vals; *p; p++)
+			if (*p == ',') {
+				*p = '\0';
+				w->nvals++;
+			}
+		return 0;
+	}
+	if (!voc_key_number(v, strlen(v), &w->num))
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0, "--where \"%s\": "
+		    "\"%s\" is not a number to compare with", expr, v);
+	return 0;
+}
+
+/* Whether row passes every --where test. */
+static int
+where_ok(const struct voc_input *in, const struct voc_row *row)
+{
+	for (int i = 0; i < in->nwhere; i++) {
+		const struct where *w = &in->where[i];
+		const char *s = row->field[w->col];
+		size_t len = row->len[w->col];
+		double x;
+
+		voc_text_trim(&s, &len);
+		if (w->op == W_IN || w->op == W_NOT_IN) {
+			int found = 0;
+			const char *v = w->vals;
+
+			for (size_t k = 0; k < w->nvals && !found; k++) {
+				size_t vl = strlen(v);
+
+				found = vl == len && memcmp(v, s, len) == 0;
+				v += vl + 1;
+			}
+			if (found != (w->op == W_IN))
+				return 0;
+			continue;
+		}
+		if (!voc_key_number(s, len, &x))
+			return 0;
+		if ((w->op == W_GE && !(x >= w->num)) ||
+		    (w->op == W_LE && !(x <= w->num)) ||
+		    (w->op == W_GT && !(x > w->num)) ||
+		    (w->op == W_LT && !(x < w->num)))
+			return 0;
+	}
+	return 1;
+}
+
+/* Appends a group value to the key, in Unicode NFKC unless
+ * --no-normalize (so that ｽﾀﾝﾀﾞｰﾄﾞ and スタンダード are one group);
+ * ASCII is its own NFKC form. */
+static int
+key_value(struct voc_input *in, const char *s, size_t len)
+{
+	utf8proc_uint8_t *norm = NULL;
+	utf8proc_ssize_t n;
+	size_t i = 0;
+
+	while (i < len && (unsigned char)s[i] < 0x80)
+		i++;
+	if (i == len || in->c->no_normalize)
+		return voc_key_text(&in->key, s, len);
+	n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
+	    &norm, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+	if (n < 0)	/* not valid UTF-8: the reader has checked, but keep */
+		return voc_key_text(&in->key, s, len);
+	int rc = voc_key_text(&in->key, (const char *)norm, (size_t)n);
+	free(norm);
+	return rc;
+}
+
 struct voc_input *
 voc_input_open(const struct voc_common *c, const char *prog,
     char *const *files, int nfiles, const struct voc_input_range *range,
@@ -131,6 +264,10 @@ voc_input_open(const struct voc_common *c, const char *prog,
 	if (c->scores && voc_input_column(in, c->score_col, &in->score_col,
 	    err) < 0)
 		goto fail;
+	for (int i = 0; i < c->nwhere; i++)
+		if (parse_where(in, c->where[i], &in->where[in->nwhere++],
+		    err) < 0)
+			goto fail;
 	return in;
 fail:
 	voc_input_close(in);
@@ -146,6 +283,8 @@ voc_input_close(struct voc_input *in)
 	voc_tz_free(in->tz);
 	voc_tz_free(in->input_tz);
 	free(in->groups);
+	for (int i = 0; i < in->nwhere; i++)
+		free(in->where[i].vals);
 	voc_key_free(&in->key);
 	free(in);
 }
@@ -245,6 +384,11 @@ voc_input_next(struct voc_input *in, struct voc_record *rec,
 				return -1;
 			continue;
 		}
+		if (in->nwhere > 0 && !where_ok(in, row)) {
+			in->books->rows--;
+			in->books->filtered++;
+			continue;
+		}
 		rec->row = row;
 		rec->weight = 1;
 		rec->period = 0;
@@ -311,10 +455,11 @@ voc_input_next(struct voc_input *in, struct voc_record *rec,
 			size_t len = row->len[in->groups[i]];
 
 			voc_text_trim(&s, &len);
-			if (voc_key_text(&in->key, s, len) < 0)
+			if (key_value(in, s, len) < 0)
 				return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 				    "out of memory");
 		}
+		rec->groupkeylen = in->key.len;
 		if (in->c->by != VOC_BY_NONE &&
 		    voc_key_int(&in->key, rec->period) < 0)
 			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,

@@ -8,6 +8,7 @@
 
 #define TAG_TEXT 0x01
 #define TAG_INT 0x02
+#define TAG_TOTAL 0x03
 
 void
 voc_key_reset(struct voc_key *k)
@@ -83,6 +84,15 @@ voc_key_int(struct voc_key *k, int64_t v)
 }
 
 int
+voc_key_total(struct voc_key *k)
+{
+	if (room(k, 1) < 0)
+		return -1;
+	k->buf[k->len++] = TAG_TOTAL;
+	return 0;
+}
+
+int
 voc_key_bytes(struct voc_key *k, const char *key, size_t len)
 {
 	if (room(k, len) < 0)
@@ -101,6 +111,15 @@ voc_key_next(const char *key, size_t keylen, size_t *pos,
 
 	if (i >= keylen)
 		return 0;
+	p->is_total = 0;
+	if (key[i] == TAG_TOTAL) {
+		p->is_int = 0;
+		p->is_total = 1;
+		p->s = NULL;
+		p->len = 0;
+		*pos = i + 1;
+		return 1;
+	}
 	if (key[i] == TAG_INT && keylen - i >= 9) {
 		p->is_int = 1;
 		p->v = (int64_t)(get_be(key + i + 1, 8) ^
@@ -121,6 +140,18 @@ voc_key_next(const char *key, size_t keylen, size_t *pos,
 		*pos = i + 5 + len;
 		return 1;
 	}
+	return 0;
+}
+
+int
+voc_key_has_total(const char *key, size_t keylen)
+{
+	struct voc_key_part p;
+	size_t pos = 0;
+
+	while (voc_key_next(key, keylen, &pos, &p))
+		if (p.is_total)
+			return 1;
 	return 0;
 }
 
@@ -205,6 +236,10 @@ voc_key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 
 		if (!ka || !kb)
 			return ka - kb;
+		if (pa.is_total != pb.is_total)
+			return pa.is_total ? 1 : -1;
+		if (pa.is_total)
+			continue;
 		if (pa.is_int != pb.is_int)
 			return pa.is_int ? -1 : 1;
 		if (pa.is_int) {

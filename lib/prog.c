@@ -43,6 +43,9 @@ struct voc_run {
 	int progress_shown;
 };
 
+static struct voc_table *new_table(const struct voc_prog *p,
+    const void *ctx);
+
 struct voc_table *
 voc_run_table(struct voc_run *run)
 {
@@ -107,7 +110,9 @@ voc_run_key_write(const struct voc_run *run, struct voc_writer *w,
 	char buf[4096];
 
 	while (voc_key_next(key, keylen, &pos, &p)) {
-		if (p.is_int) {
+		if (p.is_total) {
+			voc_writer_str(w, "(total)");
+		} else if (p.is_int) {
 			voc_period_label(run->c->by, p.v, buf, sizeof(buf));
 			voc_writer_str(w, buf);
 		} else if (p.len < sizeof(buf)) {
@@ -125,6 +130,38 @@ voc_run_key_write(const struct voc_run *run, struct voc_writer *w,
 			free(big);
 		}
 	}
+}
+
+int
+voc_run_add_totals(struct voc_run *run)
+{
+	struct voc_table *tot;
+	struct voc_key k = {0};
+	int rc = 0;
+
+	if (!run->c->total)
+		return 0;
+	if ((tot = new_table(run->p, run->ctx)) == NULL)
+		return -1;
+	for (size_t i = 0; rc == 0 && i < voc_table_count(run->t); i++) {
+		struct voc_entry e;
+		struct voc_key_part p;
+		size_t pos = 0;
+		void *st;
+
+		voc_table_at(run->t, i, &e);
+		voc_key_reset(&k);
+		while (rc == 0 && voc_key_next(e.key, e.keylen, &pos, &p))
+			rc = p.is_int ? voc_key_int(&k, p.v) : voc_key_total(&k);
+		if (rc == 0 && ((st = voc_table_get(tot, k.buf, k.len)) ==
+		    NULL || run->p->state->merge(st, e.st, run->ctx) < 0))
+			rc = -1;
+	}
+	if (rc == 0)
+		rc = voc_table_merge(run->t, tot);
+	voc_table_free(tot);
+	voc_key_free(&k);
+	return rc;
 }
 
 struct voc_writer *
@@ -203,6 +240,9 @@ parse(const struct voc_prog *p, void *ctx, struct voc_common *c, int argc,
 	    isatty(STDIN_FILENO))
 		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
 		    "--merge reads state files: name them, or pipe them in");
+	if (rc == 0 && c->total && !p->group_keyed)
+		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
+		    "%s has no --total: its rows are not groups", p->name);
 	if (rc == 0 && c->merge && (p->state->load == NULL))
 		rc = voc_error_set(&err, VOC_ERR_USAGE, NULL, 0,
 		    "%s has no mergeable state", p->name);
@@ -249,6 +289,9 @@ fingerprint(const struct voc_prog *p, const void *ctx,
 	fp_add(f, "--since", c->since);
 	fp_add(f, "--until", c->until);
 	fp_add(f, "--last", c->last);
+	for (int i = 0; i < c->nwhere; i++)
+		fp_add(f, "--where", c->where[i]);
+	fp_add(f, "--no-normalize", c->no_normalize ? "yes" : "");
 	fp_add(f, "-w", c->weight_col);
 	if (c->scores)
 		fp_add(f, "-s", c->score_col);
@@ -554,7 +597,7 @@ static void
 report(const struct voc_run *run)
 {
 	const struct voc_books *b = &run->books;
-	char where[300] = "", outside[64] = "";
+	char where[300] = "", outside[128] = "";
 
 	if (b->skipped == 0)
 		return;
@@ -562,8 +605,8 @@ report(const struct voc_run *run)
 		snprintf(where, sizeof(where), "%s:%ld: ", b->first_file,
 		    b->first_line);
 	if (b->filtered > 0)
-		snprintf(outside, sizeof(outside), "; %lld outside the time "
-		    "window", b->filtered);
+		snprintf(outside, sizeof(outside), "; %lld more filtered out "
+		    "by --where or the time window", b->filtered);
 	fprintf(stderr, "%s: skipped %lld of %lld row%s (first: %s%s)%s\n",
 	    run->p->name, b->skipped, b->rows, b->rows == 1 ? "" : "s", where,
 	    b->first_why, outside);

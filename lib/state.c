@@ -145,7 +145,10 @@ put_key(struct voc_enc *e, const char *key, size_t keylen)
 
 	e->n = 0;
 	while (voc_key_next(key, keylen, &pos, &p)) {
-		if (p.is_int)
+		if (p.is_total) {
+			sep(e);
+			put(e, "null", 4);
+		} else if (p.is_int)
 			voc_enc_int(e, (long long)p.v);
 		else
 			voc_enc_str(e, p.s, p.len);
@@ -467,6 +470,8 @@ key_line(json_t *o, struct voc_table *t, struct voc_key *k, void *tmp,
 			    json_string_length(p));
 		else if (json_is_integer(p))
 			rc = voc_key_int(k, (int64_t)json_integer_value(p));
+		else if (json_is_null(p))
+			rc = voc_key_total(k);
 		else
 			return voc_error_set(err, VOC_ERR_DATA, file, line,
 			    "a state key holds something other than text "

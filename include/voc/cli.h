@@ -30,6 +30,10 @@ struct voc_common {
 	enum voc_period by;
 	const char *since, *until;
 	const char *last;		/* --last N UNIT */
+	const char *where[16];		/* --where EXPR, all must hold */
+	int nwhere;
+	int no_normalize;		/* --no-normalize: group values as is */
+	int total;			/* --total */
 	const char *tz, *input_tz;
 	enum voc_date_order order;
 	int out_set;
@@ -71,6 +75,7 @@ enum {
 	VOC_OPT_LAST,
 	VOC_OPT_MERGE,
 	VOC_OPT_MIN_N,
+	VOC_OPT_NO_NORMALIZE,
 	VOC_OPT_NO_HEADER,
 	VOC_OPT_PRECISION,
 	VOC_OPT_PROPORTIONS,
@@ -78,10 +83,12 @@ enum {
 	VOC_OPT_SKIP_ROWS,
 	VOC_OPT_STATE_OUT,
 	VOC_OPT_STRICT,
+	VOC_OPT_TOTAL,
 	VOC_OPT_TSV,
 	VOC_OPT_TZ,
 	VOC_OPT_UNTIL,
 	VOC_OPT_VERSION,
+	VOC_OPT_WHERE,
 	VOC_OPT_PROG = 512
 };
 

@@ -28,6 +28,7 @@ struct voc_record {
 	int64_t period;		/* with --by */
 	const char *key;	/* group key: valid until the next call */
 	size_t keylen;
+	size_t groupkeylen;	/* the -g values' part of key (no period) */
 };
 
 /*

@@ -7,11 +7,13 @@
  *   text:   0x01, its length as 4 bytes big-endian, its bytes
  *   number: 0x02, the value as 8 bytes big-endian with the sign bit
  *           flipped (so that byte order is numeric order)
+ *   total:  0x03, the "all values" of a group column (--total)
  *
  * Keys have one total order, the same whatever order rows arrive in:
  * part by part; numbers numerically; texts that read as decimal numbers
  * ("9", "10", "-2.5") before other texts and by value (ties by bytes);
- * other texts by bytes.  Output sorted in this order is stable and
+ * other texts by bytes; a total after everything else.  Output sorted in
+ * this order is stable and
  * diffable, and shards merged in any order sort alike.
  */
 #ifndef VOC_KEY_H
@@ -35,6 +37,7 @@ void voc_key_free(struct voc_key *k);
 /* Appends a part.  Return 0, or -1 when out of memory. */
 int voc_key_text(struct voc_key *k, const char *s, size_t len);
 int voc_key_int(struct voc_key *k, int64_t v);
+int voc_key_total(struct voc_key *k);
 
 /* Appends the encoded parts key[0..len) as they are. */
 int voc_key_bytes(struct voc_key *k, const char *key, size_t len);
@@ -42,6 +45,7 @@ int voc_key_bytes(struct voc_key *k, const char *key, size_t len);
 /* A part of an encoded key, read by voc_key_next. */
 struct voc_key_part {
 	int is_int;
+	int is_total;
 	const char *s;		/* text parts: not NUL-terminated */
 	size_t len;
 	int64_t v;		/* number parts */
@@ -53,6 +57,9 @@ struct voc_key_part {
  */
 int voc_key_next(const char *key, size_t keylen, size_t *pos,
     struct voc_key_part *p);
+
+/* Whether a key has a total part. */
+int voc_key_has_total(const char *key, size_t keylen);
 
 /* The number of parts of a key. */
 size_t voc_key_count(const char *key, size_t keylen);

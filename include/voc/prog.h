@@ -47,6 +47,10 @@ struct voc_prog {
 	/* The option families the program takes (voc_common's scores,
 	 * users, amounts, texts) are set in c before voc_prog_main. */
 
+	/* 1 when the table is keyed by the -g values (and period), so
+	 * --total can add their all-groups rows (voc_run_add_totals). */
+	int group_keyed;
+
 	const struct voc_state_ops *state;
 	/* The size of one state (may depend on options). */
 	size_t (*state_size)(const void *ctx);
@@ -99,6 +103,14 @@ void voc_run_nonresponse(struct voc_run *run);
 
 /* The books of the whole run (after reading or merging). */
 struct voc_books *voc_run_books(struct voc_run *run);
+
+/*
+ * With --total: adds to the table, for each period, the merge of every
+ * group's state under a key whose group values are "total" parts (they
+ * sort last and print as "(total)").  A finish step calls it where its
+ * own roll-ups are done.  0, or -1 when out of memory.
+ */
+int voc_run_add_totals(struct voc_run *run);
 
 /* The key columns' names: the -g columns, then the --by period column. */
 size_t voc_run_nkeys(const struct voc_run *run);
