@@ -15,6 +15,7 @@
 
 static const struct option shared[] = {
 	{"by", required_argument, NULL, VOC_OPT_BY},
+	{"columns", no_argument, NULL, VOC_OPT_COLUMNS},
 	{"csv", no_argument, NULL, VOC_OPT_CSV},
 	{"date-order", required_argument, NULL, VOC_OPT_DATE_ORDER},
 	{"delimiter", required_argument, NULL, 'd'},
@@ -87,6 +88,8 @@ const char voc_cli_help_text[] =
 const char voc_cli_help[] =
 "Input:\n"
 "  --csv, --tsv, --jsonl    force the input format (default: detected)\n"
+"  --columns                list the columns as read (number, name, blanks,\n"
+"                           first values) and stop\n"
 "  -d, --delimiter CHAR     CSV field delimiter (default: sniffed)\n"
 "  --encoding NAME          input encoding, e.g. cp932 (default UTF-8)\n"
 "  --skip-rows N            drop N rows after each header\n"
@@ -368,6 +371,9 @@ voc_cli_option(struct voc_common *c, int opt, const char *arg,
 	case VOC_OPT_TOTAL:
 		c->total = 1;
 		return 1;
+	case VOC_OPT_COLUMNS:
+		c->columns = 1;
+		return 1;
 	case VOC_OPT_STRICT:
 		c->strict = 1;
 		return 1;
@@ -439,7 +445,7 @@ voc_cli_finish(struct voc_common *c, struct voc_error *err)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "--last sets both ends of the time window: give it alone, "
 		    "or --since and --until");
-	if (c->scores && c->score_col == NULL)
+	if (c->scores && c->score_col == NULL && !c->columns)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "the column to score is required: add -s COL");
 	if (c->compare_arg != NULL && voc_compare_parse(c->compare_arg, c,
@@ -451,7 +457,7 @@ voc_cli_finish(struct voc_common *c, struct voc_error *err)
 		c->out = isatty(STDOUT_FILENO) ? VOC_OUT_TABLE : VOC_OUT_CSV;
 	if (c->precision == -2)
 		c->precision = c->out == VOC_OUT_TABLE ? 2 : -1;
-	if (c->users && c->user_col == NULL)
+	if (c->users && c->user_col == NULL && !c->columns)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "the customer id column is required: add -u COL");
 	if (c->merge && c->rd.skip_rows)

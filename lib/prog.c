@@ -23,6 +23,7 @@
 #include "voc/key.h"
 #include "voc/period.h"
 #include "voc/prog.h"
+#include "voc/text.h"
 
 /* Files smaller than this are read in one thread unless -j asks for
  * more: below it, starting a second reader costs more than it saves. */
@@ -592,6 +593,102 @@ write_state(struct voc_run *run, const struct voc_state_hdr *h,
 	return rc;
 }
 
+/*
+ * --columns: each column as vockit reads it, with how many of its values
+ * are blank and its first three distinct values, so that an unknown
+ * export's columns can be named (or numbered) and what was parsed seen.
+ */
+#define EXAMPLES 3
+#define EXAMPLE_LEN 40
+
+struct colinfo {
+	long long blank;
+	char ex[EXAMPLES][EXAMPLE_LEN + 4];
+	int nex;
+};
+
+static int
+list_columns(const struct voc_prog *p, const struct voc_common *c,
+    char **files, int nfiles, struct voc_error *err)
+{
+	static const char *const names[] = {"column", "name", "rows", "blank",
+	    "examples"};
+	struct voc_reader *r;
+	struct voc_row row;
+	struct colinfo *ci = NULL;
+	struct voc_writer *w = NULL;
+	long long rows = 0;
+	size_t n;
+	int rc;
+
+	if ((r = voc_reader_open((const char *const *)files, (size_t)nfiles,
+	    &c->rd, err)) == NULL)
+		return -1;
+	n = voc_reader_ncols(r);
+	if ((ci = calloc(n ? n : 1, sizeof(*ci))) == NULL) {
+		voc_reader_close(r);
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	}
+	while ((rc = voc_reader_next(r, &row, err)) == 1) {
+		rows++;
+		if (row.error != NULL)
+			continue;
+		for (size_t i = 0; i < n && i < row.nfields; i++) {
+			const char *s = row.field[i];
+			size_t len = row.len[i];
+			int seen = 0;
+
+			voc_text_trim(&s, &len);
+			if (len == 0) {
+				ci[i].blank++;
+				continue;
+			}
+			if (ci[i].nex == EXAMPLES)
+				continue;
+			char ex[EXAMPLE_LEN + 4];
+			size_t k = len > EXAMPLE_LEN ? EXAMPLE_LEN : len;
+			/* Cut at a character boundary. */
+			while (k < len && k > 0 && ((unsigned char)s[k] & 0xC0) ==
+			    0x80)
+				k--;
+			memcpy(ex, s, k);
+			strcpy(ex + k, k < len ? "..." : "");
+			/* One line per column: breaks and tabs become spaces. */
+			for (size_t q = 0; q < k; q++)
+				if ((unsigned char)ex[q] < 0x20)
+					ex[q] = ' ';
+			for (int e = 0; e < ci[i].nex; e++)
+				seen |= strcmp(ci[i].ex[e], ex) == 0;
+			if (!seen)
+				strcpy(ci[i].ex[ci[i].nex++], ex);
+		}
+	}
+	if (rc == 0 && (w = voc_writer_open(stdout, c->out, c->precision, names,
+	    5)) == NULL)
+		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char ex[EXAMPLES * (EXAMPLE_LEN + 8)] = "";
+
+		for (int e = 0; e < ci[i].nex; e++) {
+			if (e > 0)
+				strcat(ex, " | ");
+			strcat(ex, ci[i].ex[e]);
+		}
+		voc_writer_int(w, (long long)i + 1);
+		voc_writer_str(w, voc_reader_colname(r, i));
+		voc_writer_int(w, rows);
+		voc_writer_int(w, ci[i].blank);
+		voc_writer_str(w, ex);
+	}
+	if (w != NULL && voc_writer_close(w, 0, err) < 0)
+		rc = -1;
+	(void)p;
+	free(ci);
+	voc_reader_close(r);
+	return rc < 0 ? -1 : 0;
+}
+
 /* The skip line, when rows were skipped. */
 static void
 report(const struct voc_run *run)
@@ -691,6 +788,11 @@ voc_prog_main(const struct voc_prog *p, void *ctx, struct voc_common *c,
 	h.opt_values = f.values;
 	h.nopts = f.n;
 
+	if (c->columns) {
+		if (list_columns(p, c, argv + optind, argc - optind, &err) < 0)
+			return voc_cli_fail(p->name, &err);
+		return 0;
+	}
 	if (c->merge)
 		rc = read_states(&run, &h, argv + optind, argc - optind, &err);
 	else

@@ -34,6 +34,7 @@ struct voc_common {
 	int nwhere;
 	int no_normalize;		/* --no-normalize: group values as is */
 	int total;			/* --total */
+	int columns;			/* --columns: list them and stop */
 	const char *tz, *input_tz;
 	enum voc_date_order order;
 	int out_set;
@@ -65,6 +66,7 @@ struct voc_common {
 /* Long-only option codes; a program's own start at VOC_OPT_PROG. */
 enum {
 	VOC_OPT_BY = 256,
+	VOC_OPT_COLUMNS,
 	VOC_OPT_COMPARE,
 	VOC_OPT_CONF,
 	VOC_OPT_CSV,
