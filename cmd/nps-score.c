@@ -198,6 +198,36 @@ static const struct voc_state_ops nps_state = {
 	"nps", 1, NULL, acc_merge, NULL, acc_save, acc_load
 };
 
+/*
+ * An answer given as its NPS category, as some exports write it
+ * (Qualtrics' NPS_GROUP, Japanese tools' 推奨者/中立者/批判者): sets *c
+ * and returns 1, or returns 0.
+ */
+static int
+category(const char *s, size_t len, enum voc_nps_class *c)
+{
+	static const struct {
+		const char *word;
+		enum voc_nps_class c;
+	} words[] = {
+		{"promoter", VOC_NPS_PROMOTER}, {"promoters", VOC_NPS_PROMOTER},
+		{"passive", VOC_NPS_PASSIVE}, {"passives", VOC_NPS_PASSIVE},
+		{"neutral", VOC_NPS_PASSIVE},
+		{"detractor", VOC_NPS_DETRACTOR},
+		{"detractors", VOC_NPS_DETRACTOR},
+		{"推奨者", VOC_NPS_PROMOTER}, {"中立者", VOC_NPS_PASSIVE},
+		{"批判者", VOC_NPS_DETRACTOR},
+	};
+
+	voc_text_trim(&s, &len);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (voc_text_ieq(words[i].word, s, len)) {
+			*c = words[i].c;
+			return 1;
+		}
+	return 0;
+}
+
 static int
 row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
     struct voc_error *err)
@@ -206,11 +236,17 @@ row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
 	const struct voc_row *row = rec->row;
 	size_t col = o->score_col;
 	int s, rs = voc_text_scale_number(row->field[col], row->len[col], &s);
+	enum voc_nps_class cat;
 	struct acc *a;
 
+	if (rs == -2 && category(row->field[col], row->len[col], &cat)) {
+		rs = 0;
+		s = cat == VOC_NPS_PROMOTER ? 10 : cat == VOC_NPS_PASSIVE ? 8 :
+		    0;
+	}
 	if (rs == -2 || (rs == 0 && s > 10))
 		return voc_run_skip(run, row, err, "column \"%s\": \"%s\" is "
-		    "not a score 0-10", o->score_name,
+		    "not a score 0-10 nor an NPS category", o->score_name,
 		    row->field[col]);
 	if ((a = voc_run_state(run, rec->key, rec->keylen)) == NULL)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
