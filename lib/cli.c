@@ -18,12 +18,14 @@ static const struct option shared[] = {
 	{"columns", no_argument, NULL, VOC_OPT_COLUMNS},
 	{"csv", no_argument, NULL, VOC_OPT_CSV},
 	{"date-order", required_argument, NULL, VOC_OPT_DATE_ORDER},
+	{"dedupe", required_argument, NULL, VOC_OPT_DEDUPE},
 	{"delimiter", required_argument, NULL, 'd'},
 	{"encoding", required_argument, NULL, VOC_OPT_ENCODING},
 	{"group-by", required_argument, NULL, 'g'},
 	{"help", no_argument, NULL, 'h'},
 	{"input-tz", required_argument, NULL, VOC_OPT_INPUT_TZ},
 	{"jsonl", no_argument, NULL, VOC_OPT_JSONL},
+	{"keep", required_argument, NULL, VOC_OPT_KEEP},
 	{"last", required_argument, NULL, VOC_OPT_LAST},
 	{"merge", no_argument, NULL, VOC_OPT_MERGE},
 	{"no-header", no_argument, NULL, VOC_OPT_NO_HEADER},
@@ -111,6 +113,9 @@ const char voc_cli_help[] =
 "  --no-normalize           group values as they are (default: Unicode NFKC,\n"
 "                           so half-width and full-width forms are one group)\n"
 "  --total                  with -g: add the all-groups line, (total)\n"
+"  --dedupe COL [--keep first|last]  one row per value of COL: the first\n"
+"                           (default) or last by --time; the others are\n"
+"                           counted as filtered\n"
 "  --strict                 the first bad row is an error\n"
 "Output:\n"
 "  -o, --output FORMAT      csv, tsv, jsonl or table (default: table on a\n"
@@ -374,6 +379,15 @@ voc_cli_option(struct voc_common *c, int opt, const char *arg,
 	case VOC_OPT_COLUMNS:
 		c->columns = 1;
 		return 1;
+	case VOC_OPT_DEDUPE:
+		c->dedupe = arg;
+		return 1;
+	case VOC_OPT_KEEP:
+		if (strcmp(arg, "first") != 0 && strcmp(arg, "last") != 0)
+			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "--keep must be first or last, not \"%s\"", arg);
+		c->keep_last = strcmp(arg, "last") == 0;
+		return 1;
 	case VOC_OPT_STRICT:
 		c->strict = 1;
 		return 1;
@@ -437,6 +451,10 @@ voc_cli_finish(struct voc_common *c, struct voc_error *err)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "--since, --until and --last need the timestamp column: add "
 		    "-t COL");
+	if (c->dedupe && c->time_col == NULL)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "--dedupe keeps the first or last answer by time: add -t "
+		    "COL");
 	if (c->total && c->group_by == NULL)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "--total adds the all-groups line to a grouped table: add "

@@ -48,6 +48,9 @@ struct voc_input {
 	struct voc_books *books;
 	void (*progress)(void *arg, long long rows, unsigned long long bytes);
 	void *progress_arg;
+	int (*keep)(void *arg, long long rowno, const struct voc_record *rec);
+	void *keep_arg;
+	long long rowno;
 };
 
 /* --since and --until are dates of the report, so they are read in the
@@ -323,6 +326,15 @@ voc_input_progress(struct voc_input *in,
 	in->progress_arg = arg;
 }
 
+void
+voc_input_keep(struct voc_input *in,
+    int (*keep)(void *arg, long long rowno, const struct voc_record *rec),
+    void *arg)
+{
+	in->keep = keep;
+	in->keep_arg = arg;
+}
+
 long
 voc_input_lines(const struct voc_input *in)
 {
@@ -466,6 +478,12 @@ voc_input_next(struct voc_input *in, struct voc_record *rec,
 			    "out of memory");
 		rec->key = in->key.buf ? in->key.buf : "";
 		rec->keylen = in->key.len;
+		if (in->keep != NULL && !in->keep(in->keep_arg, in->rowno++,
+		    rec)) {
+			in->books->rows--;
+			in->books->filtered++;
+			continue;
+		}
 		return 1;
 	}
 }

@@ -293,6 +293,8 @@ fingerprint(const struct voc_prog *p, const void *ctx,
 	for (int i = 0; i < c->nwhere; i++)
 		fp_add(f, "--where", c->where[i]);
 	fp_add(f, "--no-normalize", c->no_normalize ? "yes" : "");
+	fp_add(f, "--dedupe", c->dedupe);
+	fp_add(f, "--keep", c->dedupe ? (c->keep_last ? "last" : "first") : "");
 	fp_add(f, "-w", c->weight_col);
 	if (c->scores)
 		fp_add(f, "-s", c->score_col);
@@ -496,6 +498,105 @@ read_split(struct voc_run *run, char *file, int nthreads,
 	return rc;
 }
 
+/*
+ * --dedupe: a first pass finds, for each value of the column, the row to
+ * keep (the earliest by --time, or with --keep last the latest; ties by
+ * row order); the second pass steps only those rows.
+ */
+struct pick {
+	int64_t time;
+	long long rowno;
+};
+
+static int
+pick_merge(void *dst, const void *src, const void *cfg)
+{
+	(void)dst;
+	(void)src;
+	(void)cfg;
+	return 0;
+}
+
+static const struct voc_state_ops pick_ops = {"dedupe", 1, NULL, pick_merge,
+    NULL, NULL, NULL};
+
+struct dedupe {
+	struct voc_table *t;
+	size_t col;
+	int last, pass;
+	struct voc_key key;
+	int oom;
+};
+
+static int
+dedupe_keep(void *arg, long long rowno, const struct voc_record *rec)
+{
+	struct dedupe *d = arg;
+	const char *s = rec->row->field[d->col];
+	size_t len = rec->row->len[d->col];
+	struct pick *p;
+
+	voc_text_trim(&s, &len);
+	voc_key_reset(&d->key);
+	if (voc_key_text(&d->key, s, len) < 0) {
+		d->oom = 1;
+		return 1;
+	}
+	if (d->pass == 2) {
+		p = voc_table_find(d->t, d->key.buf, d->key.len);
+		return p != NULL && p->rowno == rowno;
+	}
+	if ((p = voc_table_find(d->t, d->key.buf, d->key.len)) == NULL) {
+		if ((p = voc_table_get(d->t, d->key.buf, d->key.len)) == NULL) {
+			d->oom = 1;
+			return 1;
+		}
+		p->time = rec->time;
+		p->rowno = rowno;
+	} else if (d->last ? rec->time >= p->time : rec->time < p->time) {
+		p->time = rec->time;
+		p->rowno = rowno;
+	}
+	return 1;
+}
+
+static int
+dedupe_pass(struct voc_run *run, struct dedupe *d, char **files, int nfiles,
+    struct voc_error *err)
+{
+	struct voc_books books;
+	struct voc_input *in;
+	struct voc_record rec;
+	int rc;
+
+	for (int i = 0; i < nfiles; i++)
+		if (strcmp(files[i], "-") == 0)
+			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "--dedupe reads the input twice: give a file, not "
+			    "standard input");
+	if (nfiles == 0)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "--dedupe reads the input twice: give a file, not "
+		    "standard input");
+	memset(&books, 0, sizeof(books));
+	if ((in = voc_input_open(run->c, run->p->name, files, nfiles, NULL,
+	    &books, err)) == NULL)
+		return -1;
+	if (voc_input_column(in, run->c->dedupe, &d->col, err) < 0) {
+		voc_input_close(in);
+		return -1;
+	}
+	d->pass = 1;
+	voc_input_keep(in, dedupe_keep, d);
+	while ((rc = voc_input_next(in, &rec, err)) == 1)
+		;
+	voc_input_close(in);
+	d->pass = 2;
+	if (rc == 0 && d->oom)
+		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+	return rc;
+}
+
 static int
 read_input(struct voc_run *run, char **files, int nfiles,
     struct voc_error *err)
@@ -503,34 +604,63 @@ read_input(struct voc_run *run, char **files, int nfiles,
 	const struct voc_common *c = run->c;
 	int nthreads = (int)(c->threads ? c->threads :
 	    sysconf(_SC_NPROCESSORS_ONLN));
+	struct dedupe d;
 	int rc;
 
+	memset(&d, 0, sizeof(d));
+	if (c->dedupe) {
+		d.last = c->keep_last;
+		nthreads = 1;
+		if ((d.t = voc_table_new(&pick_ops, sizeof(struct pick), NULL)) ==
+		    NULL) {
+			rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+			goto done;
+		}
+		if ((rc = dedupe_pass(run, &d, files, nfiles, err)) < 0)
+			goto done;
+	}
 	if (nthreads > MAX_THREADS)
 		nthreads = MAX_THREADS;
 	if (nthreads > 1 && nfiles == 1 && strcmp(files[0], "-") != 0 &&
 	    !c->strict) {
-		if ((rc = read_split(run, files[0], nthreads, err)) != 0)
-			return rc < 0 ? voc_error_set(err, VOC_ERR_DATA, NULL,
-			    0, "out of memory") : 0;
+		if ((rc = read_split(run, files[0], nthreads, err)) != 0) {
+			if (rc < 0)
+				rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+				    "out of memory");
+			else
+				rc = 0;
+			goto done;
+		}
 		voc_error_clear(err);
 	}
-	if ((run->t = new_table(run->p, run->ctx)) == NULL)
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-		    "out of memory");
+	rc = -1;
+	if ((run->t = new_table(run->p, run->ctx)) == NULL) {
+		voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+		goto done;
+	}
 	if ((run->in = voc_input_open(c, run->p->name, files, nfiles, NULL,
 	    &run->books, err)) == NULL)
-		return -1;
-	if (set_names(run, run->in) < 0)
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-		    "out of memory");
+		goto done;
+	if (set_names(run, run->in) < 0) {
+		voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+		goto done;
+	}
 	if (run->p->prepare != NULL && run->p->prepare(run->ctx, run->in,
 	    err) < 0)
-		return -1;
+		goto done;
 	if (isatty(STDERR_FILENO))
 		voc_input_progress(run->in, progress, run);
+	if (c->dedupe)
+		voc_input_keep(run->in, dedupe_keep, &d);
 	rc = step_rows(run, err);
 	if (run->progress_shown)
 		fputs("\r\033[K", stderr);
+	if (rc == 0 && d.oom)
+		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+done:
+	voc_table_free(d.t);
+	voc_key_free(&d.key);
 	return rc;
 }
 

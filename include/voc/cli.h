@@ -35,6 +35,8 @@ struct voc_common {
 	int no_normalize;		/* --no-normalize: group values as is */
 	int total;			/* --total */
 	int columns;			/* --columns: list them and stop */
+	const char *dedupe;		/* --dedupe COL */
+	int keep_last;			/* --keep last */
 	const char *tz, *input_tz;
 	enum voc_date_order order;
 	int out_set;
@@ -71,9 +73,11 @@ enum {
 	VOC_OPT_CONF,
 	VOC_OPT_CSV,
 	VOC_OPT_DATE_ORDER,
+	VOC_OPT_DEDUPE,
 	VOC_OPT_ENCODING,
 	VOC_OPT_INPUT_TZ,
 	VOC_OPT_JSONL,
+	VOC_OPT_KEEP,
 	VOC_OPT_LAST,
 	VOC_OPT_MERGE,
 	VOC_OPT_MIN_N,

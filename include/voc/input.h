@@ -69,6 +69,15 @@ void voc_input_progress(struct voc_input *in,
     void (*fn)(void *arg, long long rows, unsigned long long bytes),
     void *arg);
 
+/*
+ * --dedupe: keep(arg, rowno, rec) is asked of every record that passed
+ * the window and filters (rowno counts them from 0, the same on every
+ * read of the same input); a record it refuses is counted as filtered.
+ */
+void voc_input_keep(struct voc_input *in,
+    int (*keep)(void *arg, long long rowno, const struct voc_record *rec),
+    void *arg);
+
 /* The next row: 1, 0 at the end, -1 on an error (err filled). */
 int voc_input_next(struct voc_input *in, struct voc_record *rec,
     struct voc_error *err);
