@@ -169,8 +169,10 @@ row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
 
 	/* The key fits the stack buffer unless the group values are long;
 	 * then voc_key grows a buffer of its own. */
-	if (rec->keylen + 9 > sizeof(buf))
-		k.buf = NULL, k.cap = 0;
+	if (rec->keylen + 9 > sizeof(buf)) {
+		k.buf = NULL;
+		k.cap = 0;
+	}
 	if (voc_key_bytes(&k, rec->key, rec->keylen) < 0 ||
 	    voc_key_int(&k, voc_period_index(VOC_BY_DAY, o->tz, rec->time)) <
 	    0 || (a = voc_run_state(run, k.buf, k.len)) == NULL) {
@@ -277,21 +279,16 @@ struct lastseen {
 	int32_t zero_day;	/* -1: the hash 0 not seen */
 };
 
-static void
-ls_reset(struct lastseen *m)
-{
-	if (m->key != NULL)
-		memset(m->key, 0, m->cap * sizeof(*m->key));
-	m->used = 0;
-	m->zero_day = -1;
-}
-
+/* Empties m and frees its tables: each group starts small, so a run of
+ * many small groups after a large one does not clear a large table each
+ * time. */
 static void
 ls_free(struct lastseen *m)
 {
 	free(m->key);
 	free(m->day);
 	memset(m, 0, sizeof(*m));
+	m->zero_day = -1;
 }
 
 static int
@@ -387,7 +384,7 @@ sweep_exact(const struct opts *o, struct sweep *s, struct lastseen *m,
 	int by = o->c.by != VOC_BY_NONE;
 	long long pstart = 0;
 
-	ls_reset(m);
+	ls_free(m);
 	memset(cnt, 0, s->nd * sizeof(*cnt));
 	for (size_t k = 0; k < s->nd; k++) {
 		const struct acc *a = s->day[k];
@@ -613,6 +610,7 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 	int fail = 0, rc = -1;
 
 	memset(&m, 0, sizeof(m));
+	m.zero_day = -1;
 	memset(&s, 0, sizeof(s));
 	voc_hll_init(&scratch);
 	if (n == 0)
