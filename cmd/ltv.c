@@ -377,14 +377,14 @@ static const struct voc_state_ops ltv_state = {
 /* ---- options ---- */
 
 static const char synopsis[] =
-    "-u COL -t COL -a COL [--model historical | simple | bgnbd | "
-    "pareto-nbd]\n"
+    "-u COL -t COL -a COL\n"
+    "           [--model historical | simple | bgnbd | pareto-nbd]\n"
     "           [--by month | week] [--calibration-end DATE] "
     "[--unit day | week]\n"
     "           [--horizon N] [--margin X] [--discount RATE] "
     "[--churn RATE]\n"
-    "           [--rfm | --params | --holdout-table | --tracking] "
-    "[-g COLS] [OPTIONS] [FILE ...]";
+    "           [--rfm | --params | --holdout-table | --tracking]\n"
+    "           [-g COLS] [OPTIONS] [FILE ...]";
 
 static const char help_text[] =
     "Customer lifetime value from an order log.\n\n"
@@ -393,7 +393,7 @@ static const char help_text[] =
     "                           (ARPU x margin / churn), bgnbd or "
     "pareto-nbd\n"
     "                           (per customer, with Gamma-Gamma spend)\n"
-    "  --by PERIOD              cohorts and periods of historical and simple "
+    "  --by PERIOD              the periods of historical and simple "
     "(month)\n"
     "  --calibration-end DATE   the last day the models are fitted on; "
     "later\n"
@@ -403,19 +403,20 @@ static const char help_text[] =
     "  --horizon N              units ahead to predict (default a year)\n"
     "  --margin X               profit share of revenue, 0 < X <= 1 "
     "(default 1)\n"
-    "  --discount RATE          discount rate per unit (models) or per "
+    "  --discount RATE          discount rate per unit (models) or "
     "period\n"
     "                           (simple); default 0\n"
-    "  --churn RATE             churn per period for simple, instead of "
-    "measuring it\n"
-    "  --rfm                    per-customer frequency, recency, T, "
-    "monetary only\n"
-    "  --params                 the fitted parameters, standard errors and "
+    "  --churn RATE             churn per period for simple (default: "
+    "measured)\n"
+    "  --rfm                    per customer: frequency, recency, T, "
+    "monetary\n"
+    "  --params                 fitted parameters, standard errors, "
     "log-likelihood\n"
-    "  --holdout-table          holdout purchases, actual and expected, per "
-    "frequency\n"
-    "  --tracking               cumulative repeat purchases, actual and "
-    "expected, per unit\n";
+    "  --holdout-table          holdout purchases per frequency, actual "
+    "and expected\n"
+    "  --tracking               cumulative repeat purchases per unit, "
+    "actual and\n"
+    "                           expected\n";
 
 static int
 usage_error(struct voc_error *err, const char *msg)
