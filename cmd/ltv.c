@@ -180,9 +180,9 @@ cust_set_group(struct cust *s, const char *g, size_t len)
 /* Takes (t, g) as the first row when it is earlier, or as early and of
  * a smaller group: the same whatever order rows arrive in. */
 static int
-cust_first(struct cust *s, int64_t t, const char *g, size_t glen)
+cust_first(struct cust *s, int fresh, int64_t t, const char *g, size_t glen)
 {
-	if (s->n > 0 && (t > s->t0 || (t == s->t0 && voc_key_cmp(g, glen,
+	if (!fresh && (t > s->t0 || (t == s->t0 && voc_key_cmp(g, glen,
 	    cust_group(s), s->glen) >= 0)))
 		return 0;
 	s->t0 = t;
@@ -262,8 +262,16 @@ cust_merge(void *dst, const void *src, const void *cfg)
 	(void)cfg;
 	if (b->n == 0)
 		return 0;
-	if (cust_first(a, b->t0, cust_group(b), b->glen) < 0)
+	if (cust_first(a, a->n == 0, b->t0, cust_group(b), b->glen) < 0)
 		return -1;
+	if (a->n == 0) {
+		/* The usual case of a customer seen by one shard only. */
+		if (cust_reserve(a, b->n) < 0)
+			return -1;
+		memcpy(cust_days(a), cust_cdays(b), b->n * sizeof(*m));
+		a->n = b->n;
+		return 0;
+	}
 	if ((m = malloc(((size_t)a->n + b->n) * sizeof(*m))) == NULL)
 		return -1;
 	x = cust_cdays(a);
@@ -590,7 +598,7 @@ row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
 	size_t keylen;
 	struct cust *s;
 	int64_t amt, day;
-	int rc;
+	int rc, fresh;
 
 	voc_text_trim(&id, &len);
 	if (len == 0)
@@ -627,13 +635,16 @@ row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
 	 * number part of 9 bytes), which is not the customer's. */
 	if (o->c.by != VOC_BY_NONE)
 		glen -= 9;
-	if (cust_first(s, rec->time, rec->key, glen) < 0)
-		return oom(err);
+	/* A row skipped here leaves the state as it was: a new customer's
+	 * first amount alone cannot be too large. */
+	fresh = s->n == 0;
 	if ((rc = cust_add(s, (int32_t)day, amt)) == -1)
 		return oom(err);
 	if (rc == -2)
 		return voc_run_skip(run, row, err, "column \"%s\": \"%s\" "
 		    "makes the day's sum too large", o->aname, am);
+	if (cust_first(s, fresh, rec->time, rec->key, glen) < 0)
+		return oom(err);
 	return 0;
 }
 
@@ -1013,6 +1024,7 @@ struct seg {
 	struct voc_btyd_customer *bc;
 	size_t *who;		/* index into f->cv */
 	size_t n;
+	size_t start;		/* the segment's first customer in f->cv */
 	int fitted, gg_fitted;
 	struct voc_bgnbd bg;
 	struct voc_paretonbd pn;
@@ -1037,6 +1049,7 @@ seg_summarise(const struct fin *f, size_t i, size_t j, struct seg *g,
 	size_t cap = 0;
 
 	memset(g, 0, sizeof(*g));
+	g->start = i;
 	if ((g->bc = malloc((j - i) * sizeof(*g->bc))) == NULL ||
 	    (g->who = malloc((j - i) * sizeof(*g->who))) == NULL)
 		return oom(err);
@@ -1068,12 +1081,14 @@ seg_summarise(const struct fin *f, size_t i, size_t j, struct seg *g,
 static int
 seg_fit(const struct fin *f, struct seg *g, int spend, struct voc_error *err)
 {
-	const struct cust *s = f->cv[g->who ? g->who[0] : 0].s;
+	const struct cust *s = f->cv[g->start].s;
 	int rc;
 
-	if (g->n == 0)
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+	if (g->n == 0) {
+		voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "no customer bought on or before the calibration end");
+		return group_error(f, s, err);
+	}
 	if (f->o->model == MODEL_BGNBD)
 		rc = voc_bgnbd_fit(g->bc, g->n, &g->bg, err);
 	else
