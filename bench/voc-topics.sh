@@ -8,9 +8,9 @@
 # METHOD (default lda).  The generator (awk, srand(42), so every run reads
 # the same bytes) writes id,score,comment: each comment mixes words of one
 # or two of 20 themes of 12 words each with words common to all, 4 to 24
-# words long; themes 0-4 lean to low scores.  There is no peer here: gensim
-# and the Python GSDMM are not installed on this machine, and a run of them
-# would need their packages (see the report in the commit).
+# words long; themes 0-4 lean to low scores.  No peer is timed: gensim's
+# LdaModel and the Python GSDMM are not installed here; their published
+# speeds are in other units (documents per second with variational Bayes).
 set -e
 build=${1:-build}
 rows=${ROWS:-100000}

@@ -316,6 +316,17 @@ check(void *ctx, struct voc_common *c, struct voc_error *err)
 	if (o->has_prior && o->prior <= 0)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "--prior must be above 0");
+	/*
+	 * Without --id a comment is named by its input line, and the
+	 * driver counts a row's line from the start of the part a thread
+	 * reads: lines need one reader, so only --id lets -j split a file.
+	 */
+	if (o->id_col == NULL && c->threads > 1)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "without --id comments are named by their line, which "
+		    "needs one reader: give --id COL, or drop -j");
+	if (o->id_col == NULL)
+		c->threads = 1;
 	if (c->weight_col != NULL)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "-w: survey weights are not used by %s", PROG);
@@ -818,9 +829,12 @@ struct corpus {
 	int *seg;		/* 0 low, 1 middle, 2 high, -1 none */
 	double *senti;		/* compound sentiment */
 	struct voc_topics_corpus c;
-	/* Groups: distinct group keys (hex) in key order. */
+	/* Groups: distinct group keys (hex) in key order, and the
+	 * documents of group g, gdocs[gstart[g] .. gstart[g + 1]); of score
+	 * segment s (3: no score), sdocs[sstart[s] .. sstart[s + 1]). */
 	char **gkey;
 	size_t ngroups;
+	size_t *gdocs, *gstart, *sdocs, sstart[5];
 };
 
 static void
@@ -835,6 +849,9 @@ corpus_free(struct corpus *k)
 	free(k->score);
 	free(k->seg);
 	free(k->senti);
+	free(k->gdocs);
+	free(k->gstart);
+	free(k->sdocs);
 	for (size_t i = 0; i < k->ngroups; i++)
 		free(k->gkey[i]);
 	free(k->gkey);
@@ -1056,6 +1073,30 @@ build_corpus(const struct opts *o, struct voc_table *t, int phrases,
 			k->senti[j] = d->senti / sqrt(d->senti * d->senti + 15);
 		}
 	}
+	/* Each group's and segment's documents, by a counting sort. */
+	if ((k->gdocs = calloc(k->ndocs + 1, sizeof(size_t))) == NULL ||
+	    (k->gstart = calloc(k->ngroups + 2, sizeof(size_t))) == NULL ||
+	    (k->sdocs = calloc(k->ndocs + 1, sizeof(size_t))) == NULL) {
+		oom(err);
+		goto out;
+	}
+	for (size_t d = 0; d < k->ndocs; d++) {
+		k->gstart[k->grp[d] + 2]++;
+		k->sstart[(k->seg[d] >= 0 ? k->seg[d] : 3) + 1]++;
+	}
+	for (size_t g = 2; g < k->ngroups + 2; g++)
+		k->gstart[g] += k->gstart[g - 1];
+	for (int g = 1; g < 5; g++)
+		k->sstart[g] += k->sstart[g - 1];
+	{
+		size_t sfill[4];
+
+		memcpy(sfill, k->sstart, sizeof(sfill));
+		for (size_t d = 0; d < k->ndocs; d++) {
+			k->gdocs[k->gstart[k->grp[d] + 1]++] = d;
+			k->sdocs[sfill[k->seg[d] >= 0 ? k->seg[d] : 3]++] = d;
+		}
+	}
 	k->c.ids = k->ids;
 	k->c.start = k->start;
 	k->c.ndocs = k->ndocs;
@@ -1132,39 +1173,37 @@ cmp_rank(const void *a, const void *b)
 	    voc_vocab_str(rank_by.v, y, NULL));
 }
 
+/* Sorts the term ids order[0..n) (all 0..n-1 when fill is set). */
 static void
 rank_terms(const struct voc_vocab *v, const double *key, uint32_t *order,
-    uint32_t n)
+    uint32_t n, int fill)
 {
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; fill && i < n; i++)
 		order[i] = i;
 	rank_by.v = v;
 	rank_by.key = key;
 	qsort(order, n, sizeof(*order), cmp_rank);
 }
 
-/* Counts per term over the documents of group g (all when g is -1):
- * occurrences into cf, documents into df; returns the documents. */
-static size_t
-count_terms(const struct corpus *k, long g, int by_seg, double *cf,
-    double *df, uint32_t *seen)
+/*
+ * Counts per term over the documents list[0..n) (all when list is NULL):
+ * occurrences into cf, documents into df (may be NULL).  Both must be
+ * zero where touched says they are not: the terms seen are added to
+ * touched[*ntouched..] (when not NULL), so a caller can clear just them.
+ */
+static void
+count_terms(const struct corpus *k, const size_t *list, size_t n,
+    double *cf, double *df, uint32_t *seen, uint32_t *touched,
+    size_t *ntouched)
 {
-	size_t nd = 0;
-	uint32_t V = k->c.nterms;
+	for (size_t x = 0; x < (list ? n : k->ndocs); x++) {
+		size_t d = list ? list[x] : x;
 
-	memset(cf, 0, V * sizeof(double));
-	if (df != NULL)
-		memset(df, 0, V * sizeof(double));
-	for (uint32_t w = 0; w < V; w++)
-		seen[w] = UINT32_MAX;
-	for (size_t d = 0; d < k->ndocs; d++) {
-		if (g >= 0 && (by_seg ? (long)k->seg[d] : (long)k->grp[d]) !=
-		    g)
-			continue;
-		nd++;
 		for (size_t i = k->start[d]; i < k->start[d + 1]; i++) {
 			uint32_t w = k->ids[i];
 
+			if (cf[w] == 0 && touched != NULL)
+				touched[(*ntouched)++] = w;
 			cf[w] += 1;
 			if (df != NULL && seen[w] != (uint32_t)d) {
 				df[w] += 1;
@@ -1172,7 +1211,32 @@ count_terms(const struct corpus *k, long g, int by_seg, double *cf,
 			}
 		}
 	}
-	return nd;
+}
+
+/* The documents of group g, or of all with -1. */
+static const size_t *
+group_docs(const struct corpus *k, long g, size_t *n)
+{
+	if (g < 0) {
+		*n = k->ndocs;
+		return NULL;
+	}
+	*n = k->gstart[g + 1] - k->gstart[g];
+	return k->gdocs + k->gstart[g];
+}
+
+static const size_t *
+seg_docs(const struct corpus *k, int s, size_t *n)
+{
+	*n = k->sstart[s + 1] - k->sstart[s];
+	return k->sdocs + k->sstart[s];
+}
+
+static void
+clear_seen(uint32_t *seen, uint32_t V)
+{
+	for (uint32_t w = 0; w < V; w++)
+		seen[w] = UINT32_MAX;
 }
 
 /* --terms: the top terms, overall or per group. */
@@ -1202,22 +1266,27 @@ out_terms(const struct opts *o, struct voc_run *run, struct corpus *k,
 	if (voc_topics_tfidf(&k->c, 1, tfidf, err) < 0)
 		goto out;
 	/* tfidf / cf is the term's idf over all comments. */
-	count_terms(k, -1, 0, cf, df, seen);
-	for (uint32_t t = 0; t < V; t++)
+	clear_seen(seen, V);
+	count_terms(k, NULL, 0, cf, NULL, seen, NULL, NULL);
+	for (uint32_t t = 0; t < V; t++) {
 		tfidf[t] = cf[t] > 0 ? tfidf[t] / cf[t] : 0;
+		cf[t] = 0;
+	}
+	/* Per group, only the terms it holds are ranked and cleared, so
+	 * many small groups cost no more than one large one. */
 	for (size_t g = 0; g < (groups ? k->ngroups : 1); g++) {
-		size_t nd = count_terms(k, groups ? (long)g : -1, 0, cf, df,
-		    seen);
+		size_t nd, nt = 0;
+		const size_t *list = group_docs(k, groups ? (long)g : -1, &nd);
 
+		count_terms(k, list, nd, cf, df, seen, order, &nt);
 		/* Ranked by documents, then weight. */
-		for (uint32_t t = 0; t < V; t++)
-			key[t] = df[t] * 1e9 + cf[t] * tfidf[t] / 1e6;
-		rank_terms(k->vocab, key, order, V);
-		for (uint32_t i = 0; i < V && i < (uint32_t)o->top; i++) {
+		for (size_t i = 0; i < nt; i++)
+			key[order[i]] = df[order[i]] * 1e9 +
+			    cf[order[i]] * tfidf[order[i]] / 1e6;
+		rank_terms(k->vocab, key, order, (uint32_t)nt, 0);
+		for (size_t i = 0; i < nt && i < (size_t)o->top; i++) {
 			uint32_t t = order[i];
 
-			if (df[t] == 0)
-				break;
 			if (groups)
 				write_group(run, w, k->gkey[g]);
 			voc_writer_str(w, voc_vocab_str(k->vocab, t, NULL));
@@ -1226,6 +1295,8 @@ out_terms(const struct opts *o, struct voc_run *run, struct corpus *k,
 			voc_writer_int(w, (long long)cf[t]);
 			voc_writer_num(w, cf[t] * tfidf[t]);
 		}
+		for (size_t i = 0; i < nt; i++)
+			cf[order[i]] = df[order[i]] = 0;
 	}
 	rc = voc_writer_close(w, 0, err);
 	w = NULL;
@@ -1274,17 +1345,25 @@ out_compare(const struct opts *o, struct voc_run *run, struct corpus *k,
 		    "least two groups of comments; -g gave %zu", k->ngroups);
 		goto out;
 	}
-	count_terms(k, -1, 0, all, NULL, seen);
+	count_terms(k, NULL, 0, all, NULL, seen, NULL, NULL);
 	/* Groups: each against all the others.  Score segments: the low
 	 * against the high, each side's own terms listed under it. */
 	for (size_t g = 0; g < (groups ? k->ngroups : 2); g++) {
+		const size_t *list;
+		size_t nd;
+
+		memset(y1, 0, V * sizeof(double));
+		memset(y2, 0, V * sizeof(double));
 		if (groups) {
-			count_terms(k, (long)g, 0, y1, NULL, seen);
+			list = group_docs(k, (long)g, &nd);
+			count_terms(k, list, nd, y1, NULL, seen, NULL, NULL);
 			for (uint32_t t = 0; t < V; t++)
 				y2[t] = all[t] - y1[t];
 		} else {
-			count_terms(k, g ? 2 : 0, 1, y1, NULL, seen);
-			count_terms(k, g ? 0 : 2, 1, y2, NULL, seen);
+			list = seg_docs(k, g ? 2 : 0, &nd);
+			count_terms(k, list, nd, y1, NULL, seen, NULL, NULL);
+			list = seg_docs(k, g ? 0 : 2, &nd);
+			count_terms(k, list, nd, y2, NULL, seen, NULL, NULL);
 		}
 		if (o->has_prior) {
 			for (uint32_t t = 0; t < V; t++)
@@ -1298,7 +1377,7 @@ out_compare(const struct opts *o, struct voc_run *run, struct corpus *k,
 		for (uint32_t t = 0; t < V; t++)
 			if (isnan(z[t]) || y1[t] + y2[t] == 0)
 				z[t] = -INFINITY;
-		rank_terms(k->vocab, z, order, V);
+		rank_terms(k->vocab, z, order, V, 1);
 		for (uint32_t i = 0; i < V && i < (uint32_t)o->top; i++) {
 			uint32_t t = order[i];
 
@@ -1634,13 +1713,15 @@ out_topics(struct opts *o, struct voc_run *run, struct corpus *k,
 		goto out;
 	}
 	for (size_t g = 0; g < (groups ? k->ngroups : 1); g++) {
+		size_t nd;
+		const size_t *list = group_docs(k, groups ? (long)g : -1, &nd);
+
 		memset(tal, 0, (size_t)K * sizeof(*tal));
 		memset(&gt[0], 0, sizeof(gt[0]));
-		for (size_t d = 0; d < k->ndocs; d++) {
+		for (size_t x = 0; x < nd; x++) {
+			size_t d = list ? list[x] : x;
 			int tp = m.topic[d];
 
-			if (groups && k->grp[d] != g)
-				continue;
 			tally_add(&gt[0], k, d);
 			if (tp >= 0)
 				tally_add(&tal[tp], k, d);
