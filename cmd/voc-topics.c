@@ -70,7 +70,7 @@ enum {
 struct opts {
 	struct voc_common c;	/* with -c */
 	const char *score_col, *id_col, *split_arg, *stopwords_file;
-	const char *coherence_of, *method_arg, *mecab_arg;
+	const char *coherence_of;
 	int has_split;
 	double lo, hi;		/* low <= lo, high >= hi */
 	int terms, compare, sentiment, assign, no_stopwords, no_phrases;
@@ -101,8 +101,8 @@ struct doc {
 	char *group;		/* the group key, hex */
 	char *text;		/* the original text, cut at TEXT_KEEP */
 	char *terms;
-	long long *lines;	/* input lines (without --id) */
-	size_t nlines;
+	long long *lines;	/* input lines, sorted (without --id) */
+	size_t nlines, caplines;
 };
 
 /* ---- tokenizers, one a thread ---- */
@@ -207,7 +207,6 @@ option(void *ctx, int ch, const char *arg, struct voc_error *err)
 		return voc_cli_integer(arg, 0, 1000000, "--iterations",
 		    &o->iterations, err);
 	case OPT_MECAB:
-		o->mecab_arg = arg;
 		if (strcmp(arg, "auto") == 0)
 			o->mecab = VOC_MECAB_AUTO;
 		else if (strcmp(arg, "on") == 0)
@@ -450,12 +449,41 @@ doc_cmp(const struct doc *a, const struct doc *b)
 	return 0;
 }
 
+/*
+ * Adds the sorted lines l[0..n) to d's sorted lines.  One pass brings
+ * them in order, so the common case appends; the array grows by
+ * doubling, so a comment written 10^5 times costs no more than linear.
+ */
 static int
-cmp_ll(const void *a, const void *b)
+add_lines(struct doc *d, const long long *l, size_t n)
 {
-	long long x = *(const long long *)a, y = *(const long long *)b;
+	size_t i, j, k;
 
-	return (x > y) - (x < y);
+	if (n == 0)
+		return 0;
+	if (d->nlines + n > d->caplines) {
+		size_t cap = d->caplines ? d->caplines : 1;
+		long long *p;
+
+		while (cap < d->nlines + n)
+			cap *= 2;
+		if ((p = realloc(d->lines, cap * sizeof(*p))) == NULL)
+			return -1;
+		d->lines = p;
+		d->caplines = cap;
+	}
+	/* Merged from the back, in place. */
+	i = d->nlines;
+	j = n;
+	k = d->nlines + n;
+	while (j > 0) {
+		if (i > 0 && d->lines[i - 1] > l[j - 1])
+			d->lines[--k] = d->lines[--i];
+		else
+			d->lines[--k] = l[--j];
+	}
+	d->nlines += n;
+	return 0;
 }
 
 /*
@@ -506,18 +534,7 @@ doc_merge(void *dst, const void *src, const void *cfg)
 		a->text = t;
 	}
 	a->n += b->n;
-	if (b->nlines > 0) {
-		long long *l = realloc(a->lines, (a->nlines + b->nlines) *
-		    sizeof(*l));
-
-		if (l == NULL)
-			return -1;
-		memcpy(l + a->nlines, b->lines, b->nlines * sizeof(*l));
-		a->lines = l;
-		a->nlines += b->nlines;
-		qsort(a->lines, a->nlines, sizeof(*l), cmp_ll);
-	}
-	return 0;
+	return add_lines(a, b->lines, b->nlines);
 }
 
 static int
@@ -584,7 +601,7 @@ doc_load(void *st, struct voc_dec *dec, const void *cfg,
 	for (long long i = 0; i < nl; i++)
 		if (voc_dec_int(dec, &d->lines[i], err) < 0)
 			return -1;
-	d->nlines = (size_t)nl;
+	d->nlines = d->caplines = (size_t)nl;
 	if (isnan(d->senti))
 		d->senti = 0;
 	return 0;
@@ -967,6 +984,49 @@ add_ids(struct corpus *k, const uint32_t *ids, size_t n)
 	return 0;
 }
 
+/*
+ * Keeps in the vocabulary only the terms the documents hold: words that
+ * only ever occur inside a phrase would otherwise be topic terms of
+ * probability beta alone, and widen every smoothing.  Ids are given
+ * again in order of first occurrence, as before.
+ */
+static int
+compact(struct corpus *k, struct voc_error *err)
+{
+	size_t V = voc_vocab_size(k->vocab);
+	uint32_t *map = malloc((V + 1) * sizeof(*map));
+	struct voc_vocab *nv = voc_vocab_new(err);
+
+	if (map == NULL || nv == NULL) {
+		free(map);
+		voc_vocab_free(nv);
+		return nv == NULL ? -1 : oom(err);
+	}
+	for (size_t i = 0; i < V; i++)
+		map[i] = UINT32_MAX;
+	for (size_t i = 0; i < k->nids; i++) {
+		uint32_t w = k->ids[i];
+
+		if (map[w] == UINT32_MAX) {
+			size_t len;
+			const char *str = voc_vocab_str(k->vocab, w, &len);
+			long id = voc_vocab_intern(nv, str, len, err);
+
+			if (id < 0) {
+				free(map);
+				voc_vocab_free(nv);
+				return -1;
+			}
+			map[w] = (uint32_t)id;
+		}
+		k->ids[i] = map[w];
+	}
+	free(map);
+	voc_vocab_free(k->vocab);
+	k->vocab = nv;
+	return 0;
+}
+
 static int
 build_corpus(const struct opts *o, struct voc_table *t, int phrases,
     struct corpus *k, struct voc_error *err)
@@ -1073,6 +1133,8 @@ build_corpus(const struct opts *o, struct voc_table *t, int phrases,
 			k->senti[j] = d->senti / sqrt(d->senti * d->senti + 15);
 		}
 	}
+	if (compact(k, err) < 0)
+		goto out;
 	/* Each group's and segment's documents, by a counting sort. */
 	if ((k->gdocs = calloc(k->ndocs + 1, sizeof(size_t))) == NULL ||
 	    (k->gstart = calloc(k->ngroups + 2, sizeof(size_t))) == NULL ||
