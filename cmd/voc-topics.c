@@ -1216,10 +1216,11 @@ seg_name(const struct opts *o, int s)
 	return o->has_split ? seg_split[s] : seg_nps[s];
 }
 
-/* Terms ranked: v descending, then by bytes. */
+/* Terms ranked: key descending, then key2 (when not NULL) descending,
+ * then by bytes. */
 struct rank {
 	const struct voc_vocab *v;
-	const double *key;
+	const double *key, *key2;
 };
 static _Thread_local struct rank rank_by;
 
@@ -1231,19 +1232,22 @@ cmp_rank(const void *a, const void *b)
 
 	if (kx != ky)
 		return kx > ky ? -1 : 1;
+	if (rank_by.key2 != NULL && rank_by.key2[x] != rank_by.key2[y])
+		return rank_by.key2[x] > rank_by.key2[y] ? -1 : 1;
 	return strcmp(voc_vocab_str(rank_by.v, x, NULL),
 	    voc_vocab_str(rank_by.v, y, NULL));
 }
 
 /* Sorts the term ids order[0..n) (all 0..n-1 when fill is set). */
 static void
-rank_terms(const struct voc_vocab *v, const double *key, uint32_t *order,
-    uint32_t n, int fill)
+rank_terms(const struct voc_vocab *v, const double *key, const double *key2,
+    uint32_t *order, uint32_t n, int fill)
 {
 	for (uint32_t i = 0; fill && i < n; i++)
 		order[i] = i;
 	rank_by.v = v;
 	rank_by.key = key;
+	rank_by.key2 = key2;
 	qsort(order, n, sizeof(*order), cmp_rank);
 }
 
@@ -1343,9 +1347,8 @@ out_terms(const struct opts *o, struct voc_run *run, struct corpus *k,
 		count_terms(k, list, nd, cf, df, seen, order, &nt);
 		/* Ranked by documents, then weight. */
 		for (size_t i = 0; i < nt; i++)
-			key[order[i]] = df[order[i]] * 1e9 +
-			    cf[order[i]] * tfidf[order[i]] / 1e6;
-		rank_terms(k->vocab, key, order, (uint32_t)nt, 0);
+			key[order[i]] = cf[order[i]] * tfidf[order[i]];
+		rank_terms(k->vocab, df, key, order, (uint32_t)nt, 0);
 		for (size_t i = 0; i < nt && i < (size_t)o->top; i++) {
 			uint32_t t = order[i];
 
@@ -1439,7 +1442,7 @@ out_compare(const struct opts *o, struct voc_run *run, struct corpus *k,
 		for (uint32_t t = 0; t < V; t++)
 			if (isnan(z[t]) || y1[t] + y2[t] == 0)
 				z[t] = -INFINITY;
-		rank_terms(k->vocab, z, order, V, 1);
+		rank_terms(k->vocab, z, NULL, order, V, 1);
 		for (uint32_t i = 0; i < V && i < (uint32_t)o->top; i++) {
 			uint32_t t = order[i];
 
