@@ -737,10 +737,13 @@ row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
 			goto fail_oom;
 		if (buf_add(&text, s, len) < 0)
 			goto fail_oom;
-		if (voc_tokenize_normalize(s, len, &n, &nlen, err) < 0)
+		/* The normalised text is the key, when there is no id. */
+		if (o->id_col != NULL)
+			n = NULL, nlen = 0;
+		else if (voc_tokenize_normalize(s, len, &n, &nlen, err) < 0)
 			goto fail;
-		rc = (norm.len > 0 ? buf_str(&norm, "\n") : 0) |
-		    buf_add(&norm, n, nlen);
+		rc = n == NULL ? 0 : (norm.len > 0 ? buf_str(&norm, "\n") :
+		    0) | buf_add(&norm, n, nlen);
 		free(n);
 		if (rc < 0)
 			goto fail_oom;
