@@ -26,7 +26,7 @@ DEBS = build-essential pkg-config libcsv-dev libgsl-dev libjansson-dev \
 # The peers bench/run compares against.
 BENCH_DEBS = datamash miller mawk time
 
-PROGS = nps-score csat-agg retention mau ltv
+PROGS = nps-score csat-agg retention mau ltv voc-topics
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
