@@ -1,7 +1,7 @@
 /*
  * gen: a seeded generator of survey exports for the benchmarks.
  *
- *	gen [-j] [-s SEED] ROWS
+ *	gen [-j] [-U] [-G GROUPS] [-s SEED] ROWS
  *
  * Writes ROWS responses as CSV (or JSON Lines with -j) to standard output:
  * respondent_id, submitted_at (ISO 8601, UTC), segment (8 values), region
@@ -10,7 +10,9 @@
  * with commas and doubled quotes; empty for about 40% of rows).  The
  * comment is the last column so that tools without a CSV parser (mawk,
  * datamash) still split the other columns right and can be compared.
- * The same seed always gives the same bytes.
+ * -G GROUPS draws the segment from GROUPS values (g0, g1, ...) instead of
+ * the 8 names; -U leaves every comment empty (an export without quoted
+ * fields).  The same seed always gives the same bytes.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -50,22 +52,30 @@ main(int argc, char **argv)
 	/* Weights of scores 0..10, a typical B2B shape, and of CSAT 1..5. */
 	static const unsigned weight[] = {3, 2, 2, 3, 3, 6, 7, 12, 18, 20, 24};
 	static const unsigned cweight[] = {4, 6, 15, 40, 35};
-	int json = 0, c;
+	int json = 0, unquoted = 0, c;
+	unsigned groups = 0;
 	uint64_t seed = 42;
 	long rows;
+	char gname[32];
 
-	while ((c = getopt(argc, argv, "js:")) != -1) {
+	while ((c = getopt(argc, argv, "jUG:s:")) != -1) {
 		if (c == 'j')
 			json = 1;
+		else if (c == 'U')
+			unquoted = 1;
+		else if (c == 'G')
+			groups = (unsigned)strtoul(optarg, NULL, 10);
 		else if (c == 's')
 			seed = strtoull(optarg, NULL, 10);
 		else {
-			fprintf(stderr, "usage: gen [-j] [-s SEED] ROWS\n");
+			fprintf(stderr, "usage: gen [-j] [-U] [-G GROUPS] "
+			    "[-s SEED] ROWS\n");
 			return 2;
 		}
 	}
 	if (optind != argc - 1 || (rows = atol(argv[optind])) <= 0) {
-		fprintf(stderr, "usage: gen [-j] [-s SEED] ROWS\n");
+		fprintf(stderr, "usage: gen [-j] [-U] [-G GROUPS] [-s SEED] "
+		    "ROWS\n");
 		return 2;
 	}
 	state = seed;
@@ -116,6 +126,12 @@ main(int argc, char **argv)
 		snprintf(ts, sizeof(ts), "%04ld-%02ld-%02ldT%02ld:%02ld:%02ldZ",
 		    y, mm, dd, sec / 3600, sec / 60 % 60, sec % 60);
 		const char *seg = segment[pick(8)], *reg = region[pick(4)];
+		if (groups > 0) {
+			snprintf(gname, sizeof(gname), "g%u", pick(groups));
+			seg = gname;
+		}
+		if (unquoted)
+			comment[0] = '\0';
 		if (json) {
 			printf("{\"respondent_id\":%ld,\"submitted_at\":\"%s\","
 			    "\"segment\":\"%s\",\"region\":\"%s\",\"score\":%s,"

@@ -1,108 +1,178 @@
 #!/bin/sh
-# Times vockit against its peers on the same generated export, in one run.
+# Times vockit against its peers on the same generated exports, in one run.
 #
 #   bench/run.sh BUILD_DIR        (make bench does this)
 #
-# Environment: ROWS (default 5000000), RUNS (default 3).  Data is made by
+# Environment: ROWS (default 5000000), RUNS (default 3), CASES (a space-
+# separated list of case names to run; default all).  Data is made by
 # bench/gen (seeded, so every run reads the same bytes) into bench/data/.
-# Each command computes, per segment, what nps-score -g segment needs, and
-# then what csat-agg -g segment needs (answers, mean, top-2 and bottom-2
-# boxes of the 1-5 csat column) in the same way:
-#   vockit    nps-score -s score -g segment
-#   mawk      promoters, detractors and answers per segment in one pass
-#             (splits on commas: right here only because the quoted
-#             comment is the last column)
-#   datamash  -s -g segment,score count: the score histogram per segment,
-#             from which the NPS follows (datamash cannot count
-#             conditionally, and needs sorted input)
-#   Miller    put + stats1: promoters and detractors summed per segment
-# The median wall time of RUNS runs is reported, with MB/s, the ratio to
-# vockit (above 1: slower than vockit) and the largest resident memory.
+#
+# Every command computes the per-segment NPS inputs (answers, promoters,
+# detractors) of the same file; the csat cases the per-segment CSAT inputs.
+# Before a peer's time is printed, its promoters for one segment are
+# checked against vockit's (a peer that counts differently is a wrong
+# answer, not a fast one).  Printed per command: the median wall time of
+# RUNS runs, the median CPU time (user + system: less noisy on a shared
+# machine), MB/s, the ratio to the vockit command of its case (above 1:
+# slower than vockit) and the largest resident memory.
+#
+# Cases: csv (5M rows, 60 % of rows with a quoted comment), unquoted (the
+# same without comments), groups (100,000 segments), month (-t --by
+# month), gzip, pipe, jsonl (ROWS / 5 JSON Lines), csat.
 set -e
 build=${1:-build}
 rows=${ROWS:-5000000}
 runs=${RUNS:-3}
+cases=${CASES:-"csv unquoted groups month gzip pipe jsonl csat"}
 data=bench/data
 mkdir -p "$data"
+gen="$build/gen"
 csv=$data/survey-v2-$rows.csv
+unq=$data/survey-v2-unquoted-$rows.csv
+grp=$data/survey-v2-groups-$rows.csv
+gz=$csv.gz
 jsonl=$data/survey-v2-$((rows / 5)).jsonl
-[ -s "$csv" ] || "$build/gen" "$rows" >"$csv"
-[ -s "$jsonl" ] || "$build/gen" -j $((rows / 5)) >"$jsonl"
 nps="$build/nps-score"
+csat="$build/csat-agg"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# One line: the command table below is one command a line.
-mawk_prog='NR > 1 && $5 != "" { n[$3]++; if ($5 >= 9) p[$3]++; else if ($5 <= 6) d[$3]++ } END { for (s in n) printf "%s,%d,%d,%d,%.2f\n", s, n[s], p[s], d[s], 100 * (p[s] - d[s]) / n[s] }'
+want() { case " $cases " in *" $1 "*) return 0 ;; esac; return 1; }
+[ -s "$csv" ] || "$gen" "$rows" >"$csv"
+if want unquoted && [ ! -s "$unq" ]; then "$gen" -U "$rows" >"$unq"; fi
+if want groups && [ ! -s "$grp" ]; then "$gen" -G 100000 "$rows" >"$grp"; fi
+if want gzip && [ ! -s "$gz" ]; then gzip -c "$csv" >"$gz"; fi
+if want jsonl && [ ! -s "$jsonl" ]; then "$gen" -j $((rows / 5)) >"$jsonl"; fi
 
-csat_mawk='NR > 1 && $6 != "" { n[$3]++; s[$3] += $6; if ($6 >= 4) t[$3]++; if ($6 <= 2) b[$3]++ } END { for (g in n) printf "%s,%d,%.2f,%d,%d\n", g, n[g], s[g] / n[g], t[g], b[g] }'
-csat="$build/csat-agg"
+# Promoters, detractors and answers per segment (column 3), score column 5.
+mawk_nps='NR > 1 && $5 != "" { n[$3]++; if ($5 >= 9) p[$3]++; else if ($5 <= 6) d[$3]++ } END { for (s in n) printf "%s,%d,%d,%d\n", s, n[s], p[s] + 0, d[s] + 0 }'
+mawk_month='NR > 1 && $5 != "" { k = $3 "," substr($2, 1, 7); n[k]++; if ($5 >= 9) p[k]++; else if ($5 <= 6) d[k]++ } END { for (s in n) printf "%s,%d,%d,%d\n", s, n[s], p[s] + 0, d[s] + 0 }'
+mawk_csat='NR > 1 && $6 != "" { n[$3]++; s[$3] += $6; if ($6 >= 4) t[$3]++; if ($6 <= 2) b[$3]++ } END { for (g in n) printf "%s,%d,%.2f,%d,%d\n", g, n[g], s[g] / n[g], t[g], b[g] }'
+mlr_nps="filter 'is_not_empty(\$score)' then put '\$p = \$score >= 9 ? 1 : 0; \$d = \$score <= 6 ? 1 : 0' then stats1 -a count,sum -f p,d -g segment"
+# JSON: a null score is no answer (is_not_null; is_not_empty lets null in).
+mlr_jnps="filter 'is_not_null(\$score) && is_not_empty(\$score)' then put '\$p = \$score >= 9 ? 1 : 0; \$d = \$score <= 6 ? 1 : 0' then stats1 -a count,sum -f p,d -g segment"
+sql_nps="select segment, count(*), sum(cast(score as integer) >= 9), sum(cast(score as integer) <= 6) from t where score <> '' group by segment"
+jq_nps='select(.score != null) | [.segment, (if .score >= 9 then 1 else 0 end)] | @csv'
 
-# name, input file, command (the file is $1 inside it)
+# case, name, file and command, tab-separated ($1 is the file); the first
+# command of a case is
+# vockit's, the reference of the case's ratios.
 cat >"$tmp/cmds" <<CMDS
-vockit|$csv|$nps -s score -g segment "\$1"
-mawk|$csv|mawk -F, '$mawk_prog' "\$1"
-datamash|$csv|datamash -t, --header-in -s -g 3,5 count 5 <"\$1"
-Miller|$csv|mlr --icsv --ocsv filter 'is_not_empty(\$score)' then put '\$p = \$score >= 9 ? 1 : 0; \$d = \$score <= 6 ? 1 : 0' then stats1 -a count,sum -f p,d -g segment "\$1"
-csat-agg|$csv|$csat -s csat -g segment "\$1"
-csat-mawk|$csv|mawk -F, '$csat_mawk' "\$1"
-csat-datamash|$csv|datamash -t, --header-in -s -g 3,6 count 6 <"\$1"
-csat-Miller|$csv|mlr --icsv --ocsv filter 'is_not_empty(\$csat)' then put '\$t = \$csat >= 4 ? 1 : 0; \$b = \$csat <= 2 ? 1 : 0' then stats1 -a count,mean,sum -f csat,t,b -g segment "\$1"
-vockit-jsonl|$jsonl|$nps -s score -g segment "\$1"
-Miller-jsonl|$jsonl|mlr --ijsonl --ocsv filter 'is_not_empty(\$score)' then put '\$p = \$score >= 9 ? 1 : 0; \$d = \$score <= 6 ? 1 : 0' then stats1 -a count,sum -f p,d -g segment "\$1"
+csv	nps-score	$csv	$nps -s score -g segment "\$1"
+csv	nps-score -j 1	$csv	$nps -j 1 -s score -g segment "\$1"
+csv	mawk	$csv	mawk -F, '$mawk_nps' "\$1"
+csv	gawk	$csv	gawk -F, '$mawk_nps' "\$1"
+csv	datamash -s	$csv	datamash -t, --header-in -s -g 3,5 count 5 <"\$1"
+csv	Miller	$csv	mlr --icsv --ocsv $mlr_nps "\$1"
+csv	sqlite3	$csv	sqlite3 :memory: -cmd ".import --csv '\$1' t" "$sql_nps"
+unquoted	nps-score	$unq	$nps -s score -g segment "\$1"
+unquoted	nps-score -j 1	$unq	$nps -j 1 -s score -g segment "\$1"
+unquoted	mawk	$unq	mawk -F, '$mawk_nps' "\$1"
+groups	nps-score	$grp	$nps -s score -g segment "\$1"
+groups	nps-score -j 1	$grp	$nps -j 1 -s score -g segment "\$1"
+groups	mawk	$grp	mawk -F, '$mawk_nps' "\$1"
+month	nps-score	$csv	$nps -s score -g segment -t submitted_at --by month "\$1"
+month	mawk	$csv	mawk -F, '$mawk_month' "\$1"
+gzip	nps-score	$gz	$nps -s score -g segment "\$1"
+gzip	zcat | mawk	$gz	zcat "\$1" | mawk -F, '$mawk_nps'
+gzip	pigz -dc | mawk	$gz	pigz -dc "\$1" | mawk -F, '$mawk_nps'
+pipe	cat | nps-score	$csv	cat "\$1" | $nps -s score -g segment
+pipe	nps-score FILE	$csv	$nps -s score -g segment "\$1"
+jsonl	nps-score	$jsonl	$nps -s score -g segment "\$1"
+jsonl	Miller	$jsonl	mlr --ijsonl --ocsv $mlr_jnps "\$1"
+jsonl	jq	$jsonl	jq -r '$jq_nps' "\$1" | mawk -F, '{ n[\$1]++; p[\$1] += \$2 } END { for (s in n) printf "%s,%d,%d\\n", s, n[s], p[s] }'
+csat	csat-agg	$csv	$csat -s csat -g segment "\$1"
+csat	mawk	$csv	mawk -F, '$mawk_csat' "\$1"
+csat	datamash -s	$csv	datamash -t, --header-in -s -g 3,6 count 6 <"\$1"
 CMDS
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-echo "rows: $rows CSV ($(du -m "$csv" | cut -f1) MB), $((rows / 5)) JSON Lines; median of $runs runs"
-printf '%-14s %9s %9s %10s %12s\n' tool seconds MB/s vs_vockit max_rss_MB
-base=""
-base_csat=""
-base_jsonl=""
-while IFS='|' read -r name file cmd; do
-	command -v "${cmd%% *}" >/dev/null 2>&1 || {
-		printf '%-14s (not installed)\n' "$name"; continue; }
+# The promoters of segment seg in a tool's output, by the tool's layout.
+promoters() {
+	out=$1 name=$2 seg=$3
+	case $name in
+	nps-score*|cat*) grep "^$seg," "$out" | head -n 1 | cut -d, -f3 ;;
+	mawk|gawk|zcat*|pigz*) grep "^$seg," "$out" | head -n 1 | cut -d, -f3 ;;
+	Miller) grep "^$seg," "$out" | cut -d, -f3 ;;
+	sqlite3) grep "^$seg|" "$out" | cut -d'|' -f3 ;;
+	jq) grep "^\"$seg\"," "$out" | cut -d, -f3 ;;
+	datamash*) grep "^$seg," "$out" | awk -F, '$2 >= 9 { p += $3 } END { print p }' ;;
+	*) echo "?" ;;
+	esac
+}
+
+echo "rows: $rows ($(du -m "$csv" | cut -f1) MB of CSV); median of $runs runs; $(nproc) cores"
+printf '%-9s %-18s %8s %8s %8s %9s %9s\n' case tool wall_s cpu_s MB/s vs_vockit max_rss_MB
+status=0
+ref=""
+refcase=""
+tab=$(printf '\t')
+while IFS=$tab read -r case name file cmd; do
+	want "$case" || continue
+	tool=${cmd%% *}
+	command -v "${tool}" >/dev/null 2>&1 || {
+		printf '%-9s %-18s (not installed)\n' "$case" "$name"; continue; }
 	: >"$tmp/t"
+	: >"$tmp/c"
 	: >"$tmp/m"
 	i=0
 	while [ $i -lt "$runs" ]; do
-		/usr/bin/time -f '%e %M' -o "$tmp/tm" sh -c "$cmd" sh "$file" \
-		    >"$tmp/out.$name" 2>"$tmp/err" </dev/null
-		cut -d' ' -f1 "$tmp/tm" >>"$tmp/t"
-		cut -d' ' -f2 "$tmp/tm" >>"$tmp/m"
+		/usr/bin/time -f '%e %U %S %M' -o "$tmp/tm" sh -c "$cmd" sh \
+		    "$file" >"$tmp/out" 2>"$tmp/err" </dev/null || true
+		read -r e u s m <"$tmp/tm" || true
+		echo "$e" >>"$tmp/t"
+		echo "$u $s" | awk '{ print $1 + $2 }' >>"$tmp/c"
+		echo "$m" >>"$tmp/m"
 		i=$((i + 1))
 	done
 	t=$(median <"$tmp/t")
+	cpu=$(median <"$tmp/c")
 	m=$(sort -n "$tmp/m" | tail -n 1)
 	mb=$(du -m "$file" | cut -f1)
-	case $name in
-	vockit) base=$t ;;
-	csat-agg) base_csat=$t ;;
-	vockit-jsonl) base_jsonl=$t ;;
-	esac
-	ref=$base
-	case $name in
-	*jsonl) ref=$base_jsonl ;;
-	csat-*) ref=$base_csat ;;
-	esac
-	awk -v n="$name" -v t="$t" -v mb="$mb" -v ref="$ref" -v m="$m" 'BEGIN {
-		printf "%-14s %9.2f %9.0f %10.2f %12.1f\n", n, t, mb / (t > 0 ? t : 0.01),
-		    t / (ref > 0 ? ref : 0.01), m / 1024 }'
+	if [ "$case" != "$refcase" ]; then
+		ref=$t
+		refcase=$case
+		cp "$tmp/out" "$tmp/ref"
+		refname=$name
+	fi
+	seg=enterprise
+	[ "$case" = groups ] && seg=g17
+	if [ "$case" != csat ] && [ "$case" != month ]; then
+		a=$(promoters "$tmp/ref" "$refname" "$seg")
+		b=$(promoters "$tmp/out" "$name" "$seg")
+		if [ "$a" != "$b" ]; then
+			echo "WRONG: $case $name: $seg promoters $b, vockit $a"
+			status=1
+			continue
+		fi
+	fi
+	awk -v c="$case" -v n="$name" -v t="$t" -v cpu="$cpu" -v mb="$mb" \
+	    -v ref="$ref" -v m="$m" 'BEGIN {
+		printf "%-9s %-18s %8.2f %8.2f %8.0f %9.2f %9.1f\n", c, n, t, cpu,
+		    mb / (t > 0 ? t : 0.01), t / (ref > 0 ? ref : 0.01), m / 1024 }'
 done <"$tmp/cmds"
 
-# The tools must agree: promoters of the enterprise segment.
-v=$(grep '^enterprise,' "$tmp/out.vockit" | cut -d, -f3)
-a=$(grep '^enterprise,' "$tmp/out.mawk" | cut -d, -f3)
-echo "check: enterprise promoters vockit=$v mawk=$a"
-[ "$v" = "$a" ]
-v=$(grep '^enterprise,' "$tmp/out.csat-agg" | cut -d, -f5)
-a=$(grep '^enterprise,' "$tmp/out.csat-mawk" | cut -d, -f4)
-echo "check: enterprise csat top-2 box csat-agg=$v mawk=$a"
-[ "$v" = "$a" ]
-
 # Memory must not grow with rows: a tenth of the rows, same peak.
-small=$data/survey-v2-$((rows / 10)).csv
-[ -s "$small" ] || "$build/gen" $((rows / 10)) >"$small"
-/usr/bin/time -f '%M' -o "$tmp/m1" "$nps" -s score -g segment "$small" >/dev/null
-/usr/bin/time -f '%M' -o "$tmp/m2" "$nps" -s score -g segment "$csv" >/dev/null
-echo "memory: $((rows / 10)) rows $(($(cat "$tmp/m1") / 1024)) MB, $rows rows $(($(cat "$tmp/m2") / 1024)) MB"
+if want csv; then
+	small=$data/survey-v2-$((rows / 10)).csv
+	[ -s "$small" ] || "$gen" $((rows / 10)) >"$small"
+	/usr/bin/time -f '%M' -o "$tmp/m1" "$nps" -j 1 -s score -g segment \
+	    "$small" >/dev/null
+	/usr/bin/time -f '%M' -o "$tmp/m2" "$nps" -j 1 -s score -g segment \
+	    "$csv" >/dev/null
+	echo "memory (-j 1): $((rows / 10)) rows $(($(cat "$tmp/m1") / 1024)) MB," \
+	    "$rows rows $(($(cat "$tmp/m2") / 1024)) MB"
+	# One thread and two give the same bytes.
+	"$nps" -j 1 -s score -g segment -t submitted_at --by week "$csv" \
+	    >"$tmp/j1"
+	"$nps" -j 2 -s score -g segment -t submitted_at --by week "$csv" \
+	    >"$tmp/j2"
+	if cmp -s "$tmp/j1" "$tmp/j2"; then
+		echo "threads: -j 1 and -j 2 give the same output"
+	else
+		echo "threads: -j 1 and -j 2 DIFFER"
+		status=1
+	fi
+fi
+exit $status
