@@ -429,20 +429,15 @@ settle_mode(struct opts *o, struct voc_run *run)
 	long long wrong = n[!o->mode];
 	if (wrong == 0)
 		return;
-	if (books->skipped == 0) {
-		books->first_file[0] = '\0';
-		books->first_line = 0;
-		snprintf(books->first_why, sizeof(books->first_why),
-		    "column \"%s\": %lld answer%s (such as \"%s\"), but the "
-		    "column holds %s", o->colname ? o->colname : o->c.score_col,
-		    wrong, o->mode == MODE_BINARY ? (wrong == 1 ?
-		    " is a rating on a scale" : "s are ratings on a scale") :
-		    (wrong == 1 ? " is a good/bad rating" :
-		    "s are good/bad ratings"), sample[!o->mode],
-		    o->mode == MODE_BINARY ? "good/bad ratings" :
-		    "ratings on a scale");
-	}
-	books->skipped += wrong;
+	char why[300];
+	snprintf(why, sizeof(why), "column \"%s\": %lld answer%s (such as "
+	    "\"%s\"), but the column holds %s", o->colname ? o->colname :
+	    o->c.score_col, wrong, o->mode == MODE_BINARY ? (wrong == 1 ?
+	    " is a rating on a scale" : "s are ratings on a scale") :
+	    (wrong == 1 ? " is a good/bad rating" : "s are good/bad ratings"),
+	    sample[!o->mode], o->mode == MODE_BINARY ? "good/bad ratings" :
+	    "ratings on a scale");
+	voc_books_skip(books, "wrong kind", "", 0, why, wrong);
 }
 
 static int

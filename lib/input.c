@@ -342,26 +342,58 @@ voc_input_lines(const struct voc_input *in)
 }
 
 int
+voc_input_vskip(struct voc_input *in, const struct voc_row *row,
+    struct voc_error *err, const char *cls, const char *fmt, va_list ap)
+{
+	char why[900];
+
+	vsnprintf(why, sizeof(why), fmt, ap);
+	if (in->c->strict) {
+		in->books->skipped++;
+		return voc_error_set(err, VOC_ERR_DATA, row->file, row->line,
+		    "%s", why);
+	}
+	voc_books_skip(in->books, cls, row->file, row->line, why, 1);
+	return 0;
+}
+
+int
 voc_input_skip(struct voc_input *in, const struct voc_row *row,
     struct voc_error *err, const char *fmt, ...)
 {
-	struct voc_books *b = in->books;
-	char why[900];
 	va_list ap;
+	int rc;
 
-	b->skipped++;
-	if (b->skipped > 1 && !in->c->strict)
-		return 0;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	rc = voc_input_vskip(in, row, err, fmt, fmt, ap);
 	va_end(ap);
-	if (in->c->strict)
-		return voc_error_set(err, VOC_ERR_DATA, row->file, row->line,
-		    "%s", why);
-	snprintf(b->first_file, sizeof(b->first_file), "%s", row->file);
-	b->first_line = row->line;
-	memcpy(b->first_why, why, sizeof(why));
-	return 0;
+	return rc;
+}
+
+/* A row the reader found bad: its kind is the reason up to the first
+ * colon ("ragged row", "invalid JSON"). */
+static int
+reader_skip(struct voc_input *in, const struct voc_row *row,
+    struct voc_error *err)
+{
+	char cls[64];
+	size_t n = strcspn(row->error, ":");
+
+	snprintf(cls, sizeof(cls), "%.*s", (int)(n < 63 ? n : 63), row->error);
+	return voc_input_skip_as(in, row, err, cls, "%s", row->error);
+}
+
+int
+voc_input_skip_as(struct voc_input *in, const struct voc_row *row,
+    struct voc_error *err, const char *cls, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = voc_input_vskip(in, row, err, cls, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void
@@ -392,7 +424,7 @@ voc_input_next(struct voc_input *in, struct voc_record *rec,
 			in->progress(in->progress_arg, in->books->rows,
 			    voc_reader_bytes(in->r));
 		if (row->error != NULL) {
-			if (voc_input_skip(in, row, err, "%s", row->error) < 0)
+			if (reader_skip(in, row, err) < 0)
 				return -1;
 			continue;
 		}

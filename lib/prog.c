@@ -69,13 +69,13 @@ int
 voc_run_skip(struct voc_run *run, const struct voc_row *row,
     struct voc_error *err, const char *fmt, ...)
 {
-	char why[900];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	rc = voc_input_vskip(run->in, row, err, fmt, fmt, ap);
 	va_end(ap);
-	return voc_input_skip(run->in, row, err, "%s", why);
+	return rc;
 }
 
 void
@@ -837,6 +837,19 @@ report(const struct voc_run *run)
 	fprintf(stderr, "%s: skipped %lld of %lld row%s (first: %s%s)%s\n",
 	    run->p->name, b->skipped, b->rows, b->rows == 1 ? "" : "s", where,
 	    b->first_why, outside);
+	/* Rows skipped for more than one reason: a line per kind. */
+	if (b->nreason < 2)
+		return;
+	for (int i = 0; i < b->nreason; i++) {
+		const struct voc_reason *r = &b->reason[i];
+
+		if (r->file[0] != '\0')
+			fprintf(stderr, "%s:   %lld like %s:%ld: %s\n",
+			    run->p->name, r->n, r->file, r->line, r->why);
+		else
+			fprintf(stderr, "%s:   %lld like: %s\n", run->p->name,
+			    r->n, r->why);
+	}
 }
 
 /* A day of the report zone, for messages. */

@@ -17,10 +17,50 @@
 
 #define FORMAT_VERSION 1
 
+/* Adds n rows of kind r (its first at line + line_offset) to a. */
+static void
+add_reason(struct voc_books *a, const struct voc_reason *r, long line_offset)
+{
+	for (int i = 0; i < a->nreason; i++)
+		if (strcmp(a->reason[i].cls, r->cls) == 0) {
+			a->reason[i].n += r->n;
+			return;
+		}
+	if (a->nreason == VOC_BOOKS_REASONS)
+		return;
+	a->reason[a->nreason] = *r;
+	if (r->file[0] != '\0')
+		a->reason[a->nreason].line += line_offset;
+	a->nreason++;
+}
+
+void
+voc_books_skip(struct voc_books *b, const char *cls, const char *file,
+    long line, const char *why, long long n)
+{
+	struct voc_reason r;
+
+	if (b->skipped == 0) {
+		snprintf(b->first_file, sizeof(b->first_file), "%s", file);
+		b->first_line = line;
+		snprintf(b->first_why, sizeof(b->first_why), "%s", why);
+	}
+	b->skipped += n;
+	memset(&r, 0, sizeof(r));
+	snprintf(r.cls, sizeof(r.cls), "%s", cls);
+	r.n = n;
+	snprintf(r.file, sizeof(r.file), "%s", file);
+	r.line = line;
+	snprintf(r.why, sizeof(r.why), "%s", why);
+	add_reason(b, &r, 0);
+}
+
 void
 voc_books_add(struct voc_books *a, const struct voc_books *b,
     long line_offset)
 {
+	for (int i = 0; i < b->nreason; i++)
+		add_reason(a, &b->reason[i], line_offset);
 	if (a->skipped == 0 && b->skipped > 0) {
 		memcpy(a->first_file, b->first_file, sizeof(a->first_file));
 		memcpy(a->first_why, b->first_why, sizeof(a->first_why));
@@ -201,6 +241,24 @@ put_header(struct voc_enc *e, const struct voc_state_hdr *h,
 		put_cstr(e, num);
 		put_jstring(e, b->first_why, strlen(b->first_why));
 		put(e, "}", 1);
+	}
+	if (b->nreason > 0) {
+		put_cstr(e, ",\"reasons\":[");
+		for (int i = 0; i < b->nreason; i++) {
+			const struct voc_reason *r = &b->reason[i];
+
+			put_cstr(e, i ? ",{\"class\":" : "{\"class\":");
+			put_jstring(e, r->cls, strlen(r->cls));
+			snprintf(num, sizeof(num), ",\"n\":%lld,\"file\":", r->n);
+			put_cstr(e, num);
+			put_jstring(e, r->file, strlen(r->file));
+			snprintf(num, sizeof(num), ",\"line\":%ld,\"why\":",
+			    r->line);
+			put_cstr(e, num);
+			put_jstring(e, r->why, strlen(r->why));
+			put(e, "}", 1);
+		}
+		put(e, "]", 1);
 	}
 	put_cstr(e, "}\n");
 }
@@ -442,6 +500,25 @@ header(json_t *o, const struct voc_state_hdr *h, struct voc_books *books,
 		    why ? why : "");
 		b.first_line = json_is_integer(l) ?
 		    (long)json_integer_value(l) : 0;
+	}
+	json_t *rs = json_object_get(o, "reasons");
+	for (size_t i = 0; json_is_array(rs) && i < json_array_size(rs) &&
+	    b.nreason < VOC_BOOKS_REASONS; i++) {
+		json_t *r = json_array_get(rs, i);
+		struct voc_reason *x = &b.reason[b.nreason];
+		const char *cls = jstr(r, "class"), *f = jstr(r, "file");
+		const char *why = jstr(r, "why");
+		json_t *l = json_object_get(r, "line"), *n = json_object_get(r,
+		    "n");
+
+		if (cls == NULL || !json_is_integer(n))
+			continue;
+		snprintf(x->cls, sizeof(x->cls), "%s", cls);
+		snprintf(x->file, sizeof(x->file), "%s", f ? f : "");
+		snprintf(x->why, sizeof(x->why), "%s", why ? why : "");
+		x->line = json_is_integer(l) ? (long)json_integer_value(l) : 0;
+		x->n = (long long)json_integer_value(n);
+		b.nreason++;
 	}
 	voc_books_add(books, &b, 0);
 	seen->headers++;

@@ -11,6 +11,7 @@
 #ifndef VOC_INPUT_H
 #define VOC_INPUT_H
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -94,6 +95,16 @@ long voc_input_lines(const struct voc_input *in);
 int voc_input_skip(struct voc_input *in, const struct voc_row *row,
     struct voc_error *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* The same, with the kind of skip given (cls: rows of one kind are
+ * counted together in the skip summary; voc_input_skip uses fmt), and
+ * with a va_list. */
+int voc_input_skip_as(struct voc_input *in, const struct voc_row *row,
+    struct voc_error *err, const char *cls, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+int voc_input_vskip(struct voc_input *in, const struct voc_row *row,
+    struct voc_error *err, const char *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 
 /* Counts a non-response (a blank answer). */
 void voc_input_nonresponse(struct voc_input *in);

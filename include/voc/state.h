@@ -33,8 +33,19 @@
 #include "voc/error.h"
 #include "voc/table.h"
 
+/* A kind of skipped row: how many, and the first of them. */
+#define VOC_BOOKS_REASONS 5
+struct voc_reason {
+	char cls[128];		/* what makes rows of one kind (a format) */
+	long long n;
+	char file[256];
+	long line;
+	char why[400];
+};
+
 /* The books of a run: every row read is counted here as a result, a
- * non-response or a skip.  first_* describe the first skipped row. */
+ * non-response or a skip.  first_* describe the first skipped row;
+ * reason[] the first VOC_BOOKS_REASONS kinds of skipped rows. */
 struct voc_books {
 	long long rows, nonresp, skipped;
 	long long filtered;		/* outside --since/--until: not read */
@@ -43,7 +54,15 @@ struct voc_books {
 	char first_file[256];
 	long first_line;
 	char first_why[900];
+	struct voc_reason reason[VOC_BOOKS_REASONS];
+	int nreason;
 };
+
+/* Counts n skipped rows of kind cls, the first at file:line ("" and 0
+ * when no one row stands for them) for reason why; the first overall and
+ * the first of each kind are kept. */
+void voc_books_skip(struct voc_books *b, const char *cls, const char *file,
+    long line, const char *why, long long n);
 
 /* Adds b's counts into a; a's first skip stays when it has one, else
  * b's is taken, its line moved on by line_offset (the lines of a file
