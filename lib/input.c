@@ -223,6 +223,28 @@ key_value(struct voc_input *in, const char *s, size_t len)
 	return rc;
 }
 
+/*
+ * Adds a hint to a "no column" error for the mistakes people make:
+ * datamash's -t (its field separator) given to vockit, where -t is the
+ * time column; and a delimiter that leaves the whole header one column.
+ */
+static void
+hint(const struct voc_input *in, const char *ref, struct voc_error *err)
+{
+	const char *h = NULL, *name = voc_reader_colname(in->r, 0);
+	size_t used = strlen(err->msg);
+
+	if (in->c->time_col == ref && strlen(ref) == 1 &&
+	    strchr(",;\t|:", ref[0]) != NULL)
+		h = " (-t is the time column here; the delimiter is -d)";
+	else if (voc_reader_ncols(in->r) == 1 && name != NULL &&
+	    strpbrk(name, ",;\t|") != NULL)
+		h = " (the header was read as one column: is the delimiter "
+		    "right? give it with -d)";
+	if (h != NULL)
+		snprintf(err->msg + used, sizeof(err->msg) - used, "%s", h);
+}
+
 struct voc_input *
 voc_input_open(const struct voc_common *c, const char *prog,
     char *const *files, int nfiles, const struct voc_input_range *range,
@@ -254,8 +276,10 @@ voc_input_open(const struct voc_common *c, const char *prog,
 	if (in->r == NULL)
 		goto fail;
 	if (c->group_by && voc_columns_list(in->r, c->group_by, &in->groups,
-	    &in->ngroups, err) < 0)
+	    &in->ngroups, err) < 0) {
+		hint(in, c->group_by, err);
 		goto fail;
+	}
 	if (c->time_col && voc_input_column(in, c->time_col, &in->time_col,
 	    err) < 0)
 		goto fail;
@@ -296,7 +320,10 @@ int
 voc_input_column(const struct voc_input *in, const char *ref, size_t *idx,
     struct voc_error *err)
 {
-	return voc_columns_find(in->r, ref, strlen(ref), idx, err);
+	if (voc_columns_find(in->r, ref, strlen(ref), idx, err) == 0)
+		return 0;
+	hint(in, ref, err);
+	return -1;
 }
 
 size_t
