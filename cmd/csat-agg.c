@@ -95,7 +95,9 @@ static const char help_text[] =
     "7 points)\n"
     "  --labels SPEC            answer words to points: 'Very good=5,"
     "Good=4,...'\n"
-    "  --dist                   one count column per scale point\n";
+    "  --dist                   one count column per scale point\n"
+    "  --proportions            shares as proportions (0..1), not "
+    "percentages\n";
 
 static int
 parse_scale(const char *s, struct opts *o, struct voc_error *err)

@@ -73,7 +73,10 @@ static const char help_text[] =
     "  --ci METHOD              adjusted-wald (default), wald or "
     "bootstrap\n"
     "  --resamples N, --seed S  bootstrap draws (default 2000) and "
-    "seed (default 1)\n";
+    "seed (default 1)\n"
+    "  --proportions            shares as proportions (0..1) and the NPS "
+    "on -1..1,\n"
+    "                           not percentages\n";
 
 /* Takes one of nps-score's own options (voc_cli_parse's callback). */
 static int

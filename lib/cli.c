@@ -76,9 +76,7 @@ const char voc_cli_help_scores[] =
 "  --conf LEVEL             confidence level (default 0.95)\n"
 "  --compare previous       each period against the previous one (needs --by)\n"
 "  --compare overall        each group against all other answers (needs -g)\n"
-"  --min-n N                leave scores empty for groups of fewer answers\n"
-"  --proportions            shares and net scores as proportions (0..1,\n"
-"                           -1..1), not percentages\n";
+"  --min-n N                leave scores empty for groups of fewer answers\n";
 
 const char voc_cli_help_user[] =
 "  -u, --user COL           the customer or user id column\n";
