@@ -63,8 +63,21 @@ struct acc {
 	long long nonresp;
 	long long bin[2];
 	char sample[2][SAMPLE];
-	long long dist[];
+	long long dist[];	/* npoints counts, then nwords struct word */
 };
+
+/*
+ * Answers that are words of the built-in wordings whose points depend on
+ * the wording (Good is 3 of Excellent ... Poor, 4 of Very good ... Very
+ * poor, and Zendesk's good): counted per word until the finish step
+ * knows the column's wording.
+ */
+struct word {
+	long long n;
+	double w, w2;
+};
+
+
 
 static size_t
 npoints(const struct opts *o)
@@ -72,10 +85,17 @@ npoints(const struct opts *o)
 	return (size_t)(o->hi - o->lo + 1);
 }
 
+static struct word *
+words(const struct opts *o, const struct acc *a)
+{
+	return (struct word *)(a->dist + npoints(o));
+}
+
 static size_t
 state_size(const void *ctx)
 {
-	return sizeof(struct acc) + npoints(ctx) * sizeof(long long);
+	return sizeof(struct acc) + npoints(ctx) * sizeof(long long) +
+	    (size_t)voc_labels_nwords() * sizeof(struct word);
 }
 
 static const char synopsis[] =
@@ -193,14 +213,15 @@ prepare(void *ctx, const struct voc_input *in, struct voc_error *err)
 
 /*
  * Classifies one answer, trying in turn: blank (a non-response), the
- * user's --labels, a number, Zendesk's good/bad words, the built-in
- * 5-point labels.  Returns 0 with *kind and *point set (for good/bad, 1
- * and 0), -1 for a non-response, -2 for a bad answer with a reason in
- * why.
+ * user's --labels, a number, the words of the built-in wordings (1 with
+ * *word set: their point waits for the column's wording), Zendesk's
+ * bad / offered / unoffered.  Returns 0 with *kind and *point set (for
+ * good/bad, 1 and 0), 1 for a word, -1 for a non-response, -2 for a bad
+ * answer with a reason in why.
  */
 static int
 classify(const struct opts *o, const char *s, size_t len, enum mode *kind,
-    int *point, char *why, size_t whysize)
+    int *point, int *word, char *why, size_t whysize)
 {
 	enum voc_binary b = VOC_BINARY_NONE;
 	int rc = voc_text_scale_number(s, len, point);
@@ -209,16 +230,14 @@ classify(const struct opts *o, const char *s, size_t len, enum mode *kind,
 		return -1;
 	if (voc_labels_find(o->labels, 0, s, len, point) == 0)
 		rc = 1;
-	else if (rc == -2 && (b = voc_labels_binary(s, len)) ==
+	else if (rc == -2 && (*word = voc_labels_word(s, len)) >= 0) {
+		*kind = MODE_SCALE;
+		return 1;
+	} else if (rc == -2 && (b = voc_labels_binary(s, len)) ==
 	    VOC_BINARY_NONE) {
-		if (voc_labels_find(NULL, o->lo == 1 && o->hi == 5, s, len,
-		    point) < 0) {
-			snprintf(why, whysize, "is not a rating on the %d-%d "
-			    "scale nor a known label (map it with --labels)",
-			    o->lo, o->hi);
-			return -2;
-		}
-		rc = 1;
+		snprintf(why, whysize, "is not a rating on the %d-%d scale nor "
+		    "a known label (map it with --labels)", o->lo, o->hi);
+		return -2;
 	}
 	*kind = b != VOC_BINARY_NONE ? MODE_BINARY : MODE_SCALE;
 	if (*kind == MODE_BINARY) {
@@ -258,11 +277,12 @@ row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
 	const char *s = row->field[o->col];
 	size_t len = row->len[o->col];
 	enum mode kind;
-	int point, c;
+	int point, c, word = -1;
 	char why[200];
 	struct acc *a;
 
-	if ((c = classify(o, s, len, &kind, &point, why, sizeof(why))) == -2)
+	if ((c = classify(o, s, len, &kind, &point, &word, why,
+	    sizeof(why))) == -2)
 		return voc_run_skip(run, row, err, "column \"%s\": \"%s\" %s",
 		    o->colname, s, why);
 	if ((a = voc_run_state(run, rec->key, rec->keylen)) == NULL)
@@ -274,6 +294,14 @@ row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
 		return 0;
 	}
 	voc_text_trim(&s, &len);
+	if (c == 1) {
+		struct word *wd = &words(o, a)[word];
+
+		wd->n++;
+		wd->w += rec->weight;
+		wd->w2 += rec->weight * rec->weight;
+		return 0;
+	}
 	sample_min(a->sample[kind], s, len);
 	if (kind == MODE_BINARY) {
 		voc_rating_add(&a->b, point, rec->weight, point == 1,
@@ -306,6 +334,14 @@ acc_merge(void *dst, const void *src, const void *cfg)
 	}
 	for (size_t i = 0; i < npoints(cfg); i++)
 		a->dist[i] += b->dist[i];
+	for (int i = 0; i < voc_labels_nwords(); i++) {
+		struct word *x = &words(cfg, a)[i];
+		const struct word *y = &words(cfg, b)[i];
+
+		x->n += y->n;
+		x->w += y->w;
+		x->w2 += y->w2;
+	}
 	return 0;
 }
 
@@ -345,6 +381,17 @@ acc_save(const void *st, struct voc_enc *e, const void *cfg)
 		    strlen(a->sample[k]));
 	for (size_t i = 0; i < npoints(cfg); i++)
 		rc |= voc_enc_int(e, a->dist[i]);
+	/* Words as name, count and sums, only those seen: the list of
+	 * wordings can grow without breaking saved states. */
+	for (int i = 0; i < voc_labels_nwords(); i++) {
+		const struct word *w = &words(cfg, a)[i];
+		const char *name = voc_labels_word_name(i);
+
+		if (w->n == 0)
+			continue;
+		rc |= voc_enc_str(e, name, strlen(name)) | voc_enc_int(e, w->n) |
+		    voc_enc_num(e, w->w) | voc_enc_num(e, w->w2);
+	}
 	return rc ? -1 : 0;
 }
 
@@ -370,6 +417,24 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 	for (size_t i = 0; i < npoints(cfg); i++)
 		if (voc_dec_int(d, &a->dist[i], err) < 0)
 			return -1;
+	while (voc_dec_left(d) > 0) {
+		const char *name;
+		size_t len;
+		int i;
+		struct word w;
+
+		if (voc_dec_str(d, &name, &len, err) < 0 ||
+		    voc_dec_int(d, &w.n, err) < 0 ||
+		    voc_dec_num(d, &w.w, err) < 0 ||
+		    voc_dec_num(d, &w.w2, err) < 0)
+			return -1;
+		if ((i = voc_labels_word(name, len)) < 0)
+			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "a state with the answer word \"%.*s\", which this "
+			    "csat-agg does not know", (int)(len < 40 ? len : 40),
+			    name);
+		words(cfg, a)[i] = w;
+	}
 	return 0;
 }
 
@@ -402,18 +467,89 @@ result(const struct opts *o, const struct acc *a, struct voc_rating_result *r)
 		r->mean = r->sd = r->top = r->bottom = r->lo = r->hi = NAN;
 }
 
-/*
- * Settles what the column holds from all its answers: the kind most
- * answers are of.  Answers of the other kind are skipped rows.
- */
+/* Adds n answers of weight sums w, w2 at point x into r, in the top or
+ * bottom box or neither. */
 static void
-settle_mode(struct opts *o, struct voc_run *run)
+rating_add_n(struct voc_rating *r, int x, int top, int bottom, long long n,
+    double w, double w2)
+{
+	r->n += n;
+	r->w += w;
+	r->wx += x * w;
+	r->wx2 += (double)x * x * w;
+	r->w2 += w2;
+	if (top) {
+		r->top_n += n;
+		r->top_w += w;
+	}
+	if (bottom) {
+		r->bottom_n += n;
+		r->bottom_w += w;
+	}
+}
+
+/* Adds rows to the books' skips, one line for their kind. */
+static void
+skip_wrong(const struct opts *o, struct voc_books *books, long long wrong,
+    const char *sample, const char *is, const char *are, const char *holds)
+{
+	char why[400];
+
+	if (wrong == 0)
+		return;
+	snprintf(why, sizeof(why), "column \"%s\": %lld answer%s (such as "
+	    "\"%s\"), but the column holds %s", o->colname ? o->colname :
+	    o->c.score_col, wrong, wrong == 1 ? is : are, sample, holds);
+	voc_books_skip(books, holds, "", 0, why, wrong);
+}
+
+/* The error for a column whose answers are of several kinds. */
+static int
+mixed(const struct opts *o, const long long *n, char sample[2][SAMPLE],
+    const long long *seen, int nw, struct voc_error *err)
+{
+	char list[300] = "";
+	size_t used = 0;
+
+	for (int k = 0; k < nw && k < 96 && used + 4 < sizeof(list); k++)
+		if (seen[k] > 0) {
+			int w = snprintf(list + used, sizeof(list) - used, "%s%s",
+			    used ? ", " : "", voc_labels_word_name(k));
+			used += w > 0 ? (size_t)w : 0;
+		}
+	return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "column \"%s\" mixes "
+	    "kinds of answers: %lld good/bad rating%s%s%s%s, %lld rating%s on "
+	    "the %d-%d scale%s%s%s%s%s; is it the column you meant, and its "
+	    "scale (--scale, --labels)?", o->colname, n[MODE_BINARY],
+	    n[MODE_BINARY] == 1 ? "" : "s", sample[MODE_BINARY][0] ?
+	    " (such as \"" : "", sample[MODE_BINARY], sample[MODE_BINARY][0] ?
+	    "\")" : "", n[MODE_SCALE], n[MODE_SCALE] == 1 ? "" : "s", o->lo,
+	    o->hi, sample[MODE_SCALE][0] ? " (such as \"" : "",
+	    sample[MODE_SCALE], sample[MODE_SCALE][0] ? "\")" : "",
+	    list[0] ? ", and the words " : "", list);
+}
+
+/*
+ * Settles what the column holds from all its answers, whatever their
+ * order: good/bad ratings when bad (and good) outnumber everything else,
+ * else ratings on the scale, in the wording its words fit.  The words are
+ * then folded into the groups' states at their points, and answers of
+ * the other kind are skipped rows.  When more than a small share of the
+ * answers would be skipped so, the column is not what the options say:
+ * that is an error (exit 1) naming the words seen, not a quiet table.
+ */
+static int
+settle_mode(struct opts *o, struct voc_run *run, struct voc_error *err)
 {
 	struct voc_table *t = voc_run_table(run);
 	struct voc_books *books = voc_run_books(run);
-	long long n[2] = {0, 0};
-	char sample[2][SAMPLE] = {"", ""};
+	int nw = voc_labels_nwords(), good = voc_labels_word("good", 4);
+	long long n[2] = {0, 0}, seen[96], all = 0, others = 0, unmapped = 0;
+	int point[96];
+	char sample[2][SAMPLE] = {"", ""}, unword[SAMPLE] = "", why[400];
+	char note[400] = "";
 
+	memset(seen, 0, sizeof(seen));
 	for (size_t i = 0; i < voc_table_count(t); i++) {
 		struct voc_entry e;
 		const struct acc *a;
@@ -422,24 +558,82 @@ settle_mode(struct opts *o, struct voc_run *run)
 		a = e.st;
 		n[MODE_SCALE] += a->r.n;
 		n[MODE_BINARY] += a->b.n;
+		for (int k = 0; k < nw && k < 96; k++)
+			seen[k] += words(o, a)[k].n;
 		for (int k = 0; k < 2; k++)
 			if (a->sample[k][0] != '\0')
 				sample_min(sample[k], a->sample[k],
 				    strlen(a->sample[k]));
 	}
-	o->mode = n[MODE_BINARY] > n[MODE_SCALE] ? MODE_BINARY : MODE_SCALE;
-	long long wrong = n[!o->mode];
-	if (wrong == 0)
-		return;
-	char why[300];
-	snprintf(why, sizeof(why), "column \"%s\": %lld answer%s (such as "
-	    "\"%s\"), but the column holds %s", o->colname ? o->colname :
-	    o->c.score_col, wrong, o->mode == MODE_BINARY ? (wrong == 1 ?
-	    " is a rating on a scale" : "s are ratings on a scale") :
-	    (wrong == 1 ? " is a good/bad rating" : "s are good/bad ratings"),
-	    sample[!o->mode], o->mode == MODE_BINARY ? "good/bad ratings" :
-	    "ratings on a scale");
-	voc_books_skip(books, "wrong kind", "", 0, why, wrong);
+	for (int k = 0; k < nw && k < 96; k++) {
+		all += seen[k];
+		if (k != good)
+			others += seen[k];
+	}
+	all += n[0] + n[1];
+	/* Good/bad when bad and good outnumber every other answer. */
+	o->mode = n[MODE_BINARY] + (good >= 0 ? seen[good] : 0) >
+	    n[MODE_SCALE] + others && (n[MODE_BINARY] > 0 || others == 0) ?
+	    MODE_BINARY : MODE_SCALE;
+	/* Answers of the other kind: with good/bad ratings, the scale's
+	 * answers and every word but good. */
+	long long wrong = n[!o->mode] + (o->mode == MODE_BINARY ? others : 0);
+	if (wrong > 1 && wrong * 20 > all)
+		return mixed(o, n, sample, seen, nw, err);
+	memset(point, 0, sizeof(point));
+	if (o->mode == MODE_BINARY) {
+		if (good >= 0)
+			point[good] = 1;
+	} else if (voc_labels_choose(seen, o->hi - o->lo + 1, point, why,
+	    sizeof(why), note, sizeof(note)) < 0)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "column \"%s\": %s", o->colname, why);
+	if (note[0] != '\0')
+		fprintf(stderr, "%s: warning: column \"%s\": %s\n", PROG,
+		    o->colname, note);
+	for (int k = 0; k < nw && k < 96; k++)
+		if (o->mode == MODE_SCALE && seen[k] > 0 && point[k] == 0) {
+			unmapped += seen[k];
+			if (unword[0] == '\0')
+				snprintf(unword, sizeof(unword), "%s",
+				    voc_labels_word_name(k));
+		}
+	if (unmapped > 1 && unmapped * 20 > all)
+		return mixed(o, n, sample, seen, nw, err);
+	/* Fold the words in at their points. */
+	for (size_t i = 0; i < voc_table_count(t); i++) {
+		struct voc_entry e;
+		struct acc *a;
+
+		voc_table_at(t, i, &e);
+		a = e.st;
+		for (int k = 0; k < nw && k < 96; k++) {
+			const struct word *wd = &words(o, a)[k];
+
+			if (wd->n == 0 || point[k] == 0)
+				continue;
+			if (o->mode == MODE_BINARY) {
+				rating_add_n(&a->b, 1, 1, 0, wd->n, wd->w,
+				    wd->w2);
+				a->bin[1] += wd->n;
+			} else {
+				int x = point[k] + o->lo - 1;
+
+				rating_add_n(&a->r, x, x > o->hi - o->top,
+				    x < o->lo + o->bottom, wd->n, wd->w, wd->w2);
+				a->dist[x - o->lo] += wd->n;
+			}
+		}
+	}
+	skip_wrong(o, books, n[!o->mode], sample[!o->mode], o->mode ==
+	    MODE_BINARY ? " is a rating on a scale" : " is a good/bad rating",
+	    o->mode == MODE_BINARY ? "s are ratings on a scale" :
+	    "s are good/bad ratings", o->mode == MODE_BINARY ?
+	    "good/bad ratings" : "ratings on a scale");
+	skip_wrong(o, books, unmapped + (o->mode == MODE_BINARY ? others : 0),
+	    unword[0] ? unword : "Excellent", " is a word of another wording",
+	    "s are words of another wording", "the words of one wording");
+	return 0;
 }
 
 static int
@@ -461,7 +655,8 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 	if (voc_run_nkeys(run) == 0 && voc_run_state(run, "", 0) == NULL)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
-	settle_mode(o, run);
+	if (settle_mode(o, run, err) < 0)
+		return -1;
 	if (voc_run_add_totals(run) < 0)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
@@ -570,6 +765,7 @@ main(int argc, char **argv)
 	o.c.scores = 1;
 	o.lo = 1;
 	o.hi = 5;
+	voc_labels_nwords();	/* builds the word list before any thread */
 	voc_stats_init();
 	status = voc_prog_main(&prog, &o, &o.c, argc, argv);
 	voc_labels_free(o.labels);
