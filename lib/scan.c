@@ -180,19 +180,21 @@ struct cur {
 static int
 check_hi(struct cur *c, uint64_t hi)
 {
+	/* Continuation bytes already checked, at the block's start. */
+	if (c->u8 > c->base)
+		hi &= c->u8 - c->base >= 64 ? 0 : ~0ULL << (c->u8 - c->base);
 	while (hi != 0) {
 		size_t h = c->base + (size_t)__builtin_ctzll(hi);
-
-		hi &= hi - 1;
-		if (h < c->u8)
-			continue;	/* a continuation byte already seen */
 		int n = utf8_seq(c->buf, h, c->len);
+
 		if (n <= 0) {
 			c->bad = n == 0 ? BAD_INVALID : BAD_CUT;
 			c->bad_off = h;
 			return -1;
 		}
 		c->u8 = h + (size_t)n;
+		/* Drop the sequence's own bits. */
+		hi &= c->u8 - c->base >= 64 ? 0 : ~0ULL << (c->u8 - c->base);
 	}
 	return 0;
 }
@@ -387,73 +389,64 @@ NAME(char *buf, size_t len, int delim, unsigned flags, \
 			} \
 			continue; \
 		} \
-		if (nf < max) { \
-			size_t s; \
-			FIND_IN(&c, f, c.m.d | c.m.t, LOAD, delim, s); \
-			if (s == SIZE_MAX) \
-				goto bad; \
-			field[nf].s = buf + f; \
-			if (s >= len) { \
-				if (!eof) \
-					goto more; \
-				field[nf++].len = len - f; \
-				end = len; \
-				goto done; \
-			} \
-			field[nf++].len = s - f; \
-			if (ub[s] != (unsigned char)delim) { \
-				end = s; \
-				goto done; \
-			} \
-			f = s + 1; \
-			continue; \
-		} \
-		/* Fields past the stored ones: count delimiters a block at \
-		 * a time up to a terminator or a quote opening a field. */ \
+		/* Unquoted fields, a block at a time: every delimiter before \
+		 * the first terminator or quote opening a field ends one. */ \
+		size_t fs = f, j = f; \
 		for (;;) { \
-			if (f >= c.base + 64) { \
+			while (j >= c.base + 64) { \
 				if (take(&c, 64) < 0) \
 					goto bad; \
 				c.base += 64; \
 				if (c.base < len) \
 					LOAD(&c, delim); \
 			} \
-			if (c.base >= len || f >= len) { \
+			if (c.base >= len || j >= len) { \
 				if (!eof) \
 					goto more; \
+				if (nf < max) { \
+					field[nf].s = buf + fs; \
+					field[nf].len = len - fs; \
+				} \
 				nf++; \
 				end = len; \
 				goto done; \
 			} \
-			unsigned k0 = (unsigned)(f - c.base); \
-			uint64_t from = ~0ULL << k0; \
+			uint64_t from = ~0ULL << (j - c.base); \
 			uint64_t dm = c.m.d & from; \
 			uint64_t ev = (c.m.t & from) | ((dm << 1) & c.m.q); \
-			if (ev != 0) { \
-				unsigned k = (unsigned)__builtin_ctzll(ev); \
-				nf += (size_t)__builtin_popcountll(dm & \
-				    ((1ULL << k) - 1)); \
-				if ((c.m.t >> k) & 1) { \
-					nf++; \
-					end = c.base + k; \
-					goto done; \
-				} \
-				f = c.base + k; \
-				break; \
+			uint64_t x = ev ? dm & ((ev & -ev) - 1) : dm; \
+			while (x != 0 && nf < max) { \
+				size_t k = c.base + (size_t)__builtin_ctzll(x); \
+				field[nf].s = buf + fs; \
+				field[nf++].len = k - fs; \
+				fs = k + 1; \
+				x &= x - 1; \
 			} \
-			nf += (size_t)__builtin_popcountll(dm); \
+			if (x != 0) { \
+				nf += (size_t)__builtin_popcountll(x); \
+				fs = c.base + 64 - (size_t)__builtin_clzll(x); \
+			} \
+			if (ev != 0) { \
+				size_t k = c.base + (size_t)__builtin_ctzll(ev); \
+				if (ub[k] == '"') { \
+					f = k;	/* fs == k */ \
+					break; \
+				} \
+				if (nf < max) { \
+					field[nf].s = buf + fs; \
+					field[nf].len = k - fs; \
+				} \
+				nf++; \
+				end = k; \
+				goto done; \
+			} \
+			j = c.base + 64; \
 			if (dm >> 63) { \
 				/* A field starts at the next block, maybe \
 				 * with a quote. */ \
-				f = c.base + 64; \
+				f = j; \
 				break; \
 			} \
-			f = c.base + 64; \
-			if (take(&c, 64) < 0) \
-				goto bad; \
-			c.base += 64; \
-			if (c.base < len) \
-				LOAD(&c, delim); \
 		} \
 	} \
 done: \
