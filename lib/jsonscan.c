@@ -23,6 +23,7 @@
  * control character or byte >= 0x80.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,7 @@ struct voc_jscan {
 	const unsigned char *line, *p, *e;
 	int status;		/* 0, REJECT or NOMEM once the line fails */
 	unsigned empty_top;	/* "" keys met where the name is empty */
+	int g15;		/* reals as "%.15g" of their double */
 };
 
 enum { REJECT = 1, NOMEM = 2 };
@@ -107,6 +109,12 @@ voc_jscan_add(struct voc_jscan *js, const char *name, size_t len)
 	if (p->segs > js->maxsegs)
 		js->maxsegs = p->segs;
 	return (long)js->npaths++;
+}
+
+void
+voc_jscan_reals_g15(struct voc_jscan *js, int on)
+{
+	js->g15 = on;
 }
 
 size_t
@@ -562,6 +570,33 @@ array(struct voc_jscan *js, int depth)
 	}
 }
 
+/*
+ * Puts the real whose literal runs from start to js->p into the scratch
+ * buffer as lib/reader.c prints a jansson real: strtod, then "%.15g"
+ * (both in the C locale's form, as long as no one calls setlocale).
+ */
+static int
+real_g15(struct voc_jscan *js, const unsigned char *start, struct slot *s)
+{
+	size_t mark = js->slen;
+	char tmp[40];
+	int n;
+
+	if (scratch_put(js, start, (size_t)(js->p - start)) < 0 ||
+	    scratch_put(js, "", 1) < 0)
+		return -1;
+	n = snprintf(tmp, sizeof(tmp), "%.15g", strtod(js->scratch + mark,
+	    NULL));
+	js->slen = mark;
+	if (n < 0 || (size_t)n >= sizeof(tmp) ||
+	    scratch_put(js, tmp, (size_t)n + 1) < 0)
+		return fail(js, NOMEM);
+	s->at = AT_SCRATCH;
+	s->off = mark;
+	s->len = (size_t)n;
+	return 0;
+}
+
 static void
 set_static(struct slot *s, enum voc_jscan_type type, const char *text)
 {
@@ -654,6 +689,8 @@ value(struct voc_jscan *js, size_t *live, size_t nlive, size_t plen,
 			if (js->p - start == 2 && start[0] == '-' &&
 			    start[1] == '0')
 				set_static(s, type, "0");
+			else if (type == VOC_JSCAN_REAL && js->g15)
+				return real_g15(js, start, s);
 			else {
 				s->at = AT_LINE;
 				s->off = (size_t)(start - js->line);

@@ -570,7 +570,7 @@ voc_scan_record(char *buf, size_t len, int delim, unsigned flags,
     struct voc_scan_rec *rec, size_t *consumed)
 {
 	if (delim == '"' || delim == '\r' || delim == '\n' || delim < 0 ||
-	    delim > 255) {
+	    delim > 127) {
 		memset(rec, 0, sizeof(*rec));
 		rec->err = VOC_SCAN_EARG;
 		*consumed = 0;

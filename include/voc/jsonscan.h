@@ -26,7 +26,8 @@ enum voc_jscan_type {
 	VOC_JSCAN_FALSE,	/* "false" */
 	VOC_JSCAN_TRUE,		/* "true" */
 	VOC_JSCAN_INT,		/* the literal, "-0" as "0" */
-	VOC_JSCAN_REAL,		/* the literal, e.g. "1.50", "2e3" */
+	VOC_JSCAN_REAL,		/* the literal, e.g. "1.50", "2e3", or
+				 * "%.15g" (voc_jscan_reals_g15) */
 	VOC_JSCAN_STRING,	/* decoded UTF-8 (no NUL inside) */
 	VOC_JSCAN_OBJECT,	/* "{}": only an empty object is a leaf */
 	VOC_JSCAN_ARRAY		/* "[]" */
@@ -51,6 +52,14 @@ struct voc_jscan *voc_jscan_new(void);
  * memory.
  */
 long voc_jscan_add(struct voc_jscan *js, const char *name, size_t len);
+
+/*
+ * on: reals are handed out as lib/reader.c prints jansson's reals, "%.15g"
+ * of their double ("1.50" as "1.5", "1e3" as "1000"), so lines the
+ * scanner reads and lines left to jansson give the same text.  Off (the
+ * default): as written in the line, which keeps every digit.
+ */
+void voc_jscan_reals_g15(struct voc_jscan *js, int on);
 
 /* The number of paths added. */
 size_t voc_jscan_count(const struct voc_jscan *js);

@@ -40,7 +40,7 @@ enum voc_scan_level {
 enum voc_scan_err {
 	VOC_SCAN_OK = 0,
 	VOC_SCAN_EUTF8,		/* invalid UTF-8 at bad_off */
-	VOC_SCAN_EARG		/* delim is '"', CR or LF */
+	VOC_SCAN_EARG		/* delim is '"', CR, LF or not ASCII */
 };
 
 /* One field: bytes s[0..len), inside the buffer given to the scanner. */
@@ -72,7 +72,9 @@ struct voc_scan_rec {
  * record, its CR, LF or CRLF) are used, rec is filled, and the stored
  * fields point into buf, which the scanner has rewritten in place where a
  * stored quoted field held "" (and with VOC_SCAN_NUL, after each stored
- * field).  Bytes after *consumed are untouched.
+ * field).  Bytes after *consumed are untouched, and with max_fields 0 so
+ * is the record: a caller that needs every field of a record (a header)
+ * can learn rec->nfields that way first, then scan it again.
  *
  * Returns 0 when buf holds no whole record: without VOC_SCAN_EOF, more
  * bytes are needed; with it, the input has ended.  *consumed is then the

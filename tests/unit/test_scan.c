@@ -524,7 +524,19 @@ by_hand(void)
 		/* A CR at the buffer's end waits for what follows it. */
 		CHECK(scan1(s + 2, 2, ',', 0, f, 8, &r, &used) == 0);
 	}
-	{	/* Only the first field stored; all four counted. */
+	{	/* Only the first field stored; all four counted.  With none
+		 * stored, the record is left as it was. */
+		char s[] = "a,b,\"c\"\"d\",e\n";
+		CHECK(scan1(s, 13, ',', 0, f, 0, &r, &used) == 1);
+		CHECK(r.nfields == 4 && used == 13);
+		CHECK(memcmp(s, "a,b,\"c\"\"d\",e\n", 14) == 0);
+		CHECK(scan1(s, 13, ',', 0, f, 3, &r, &used) == 1);
+		CHECK(r.nfields == 4 && used == 13);
+		CHECK_STR(f[0].s, "a");
+		CHECK_STR(f[2].s, "c\"d");
+		CHECK(f[2].len == 3);
+	}
+	{
 		char s[] = "a,b,\"c,d\",e\n";
 		CHECK(scan1(s, 12, ',', 0, f, 1, &r, &used) == 1);
 		CHECK(r.nfields == 4 && used == 12);
