@@ -16,7 +16,8 @@
  *     and storing only the first three (a program that needs those).
  * JSON Lines: objects of ten keys, one nested, read line by line with
  * jansson's json_loadb (the reader today, before its flattening), and
- * with voc_jscan_line asking for four paths.
+ * with voc_jscan_line asking for four paths (three strings, one integer),
+ * then five (with a real printed as "%.15g", as the reader prints them).
  *
  * Each figure is the best of three runs, in MB/s of input; the machine is
  * shared, so compare ratios from one run.
@@ -229,7 +230,7 @@ static struct voc_jscan *js;
 static long
 json_scan(char *s, size_t len)
 {
-	struct voc_jscan_value v[4];
+	struct voc_jscan_value v[5];
 	char *p = s, *e = s + len;
 	long n = 0;
 
@@ -309,6 +310,9 @@ main(int argc, char **argv)
 	voc_jscan_add(js, "comment", 7);
 	run("jansson json_loadb per line", json_jansson, &jl, work);
 	run("voc_jscan_line, 4 paths", json_scan, &jl, work);
+	voc_jscan_reals_g15(js, 1);
+	voc_jscan_add(js, "weight", 6);
+	run("voc_jscan_line, 5 paths, a real %.15g", json_scan, &jl, work);
 	voc_jscan_free(js);
 	free(csv.s);
 	free(jl.s);

@@ -578,7 +578,46 @@ array(struct voc_jscan *js, int depth)
 static int
 real_g15(struct voc_jscan *js, const unsigned char *start, struct slot *s)
 {
+	const unsigned char *p = start, *e = js->p, *ip, *fp, *last;
 	size_t mark = js->slen;
+
+	/*
+	 * Most reals need no strtod: one without an exponent, of at most 15
+	 * significant digits (DBL_DIG: they survive the trip through a
+	 * double) and between 1e-4 and 1e15 (where %g writes no exponent)
+	 * comes out of "%.15g" as written less the fraction's trailing
+	 * zeros, and its point if nothing is left after it.
+	 */
+	if (*p == '-')
+		p++;
+	ip = p;
+	while (p < e && *p != '.' && *p != 'e' && *p != 'E')
+		p++;
+	if (p < e && *p == '.' && p - ip <= 15) {
+		size_t sig = *ip == '0' ? 0 : (size_t)(p - ip), lead = 0;
+
+		fp = p + 1;
+		last = p;	/* the last non-zero digit of the fraction */
+		for (p = fp; p < e && *p >= '0' && *p <= '9'; p++)
+			if (*p != '0')
+				last = p;
+		if (p == e) {
+			if (*ip == '0' && last > fp - 1) {
+				/* 0.000123: zeros before the first digit */
+				for (const unsigned char *q = fp; *q == '0'; q++)
+					lead++;
+				sig = (size_t)(last - fp) + 1 - lead;
+			} else if (last > fp - 1)
+				sig += (size_t)(last - fp) + 1;
+			if (sig <= 15 && lead <= 3) {
+				s->at = AT_LINE;
+				s->off = (size_t)(start - js->line);
+				s->len = (size_t)((last == fp - 1 ? fp - 1 :
+				    last + 1) - start);
+				return 0;
+			}
+		}
+	}
 	char tmp[40];
 	int n;
 
