@@ -293,7 +293,8 @@ main(int argc, char **argv)
 
 		voc_scan_set_level((enum voc_scan_level)lv);
 		max_fields = 16;
-		snprintf(name, sizeof(name), "voc_scan_record %s, all", lvname[lv]);
+		snprintf(name, sizeof(name), "voc_scan_record %s, all",
+		    lvname[lv]);
 		run(name, csv_scan, &csv, work);
 		max_fields = 3;
 		snprintf(name, sizeof(name), "voc_scan_record %s, 3 of 9",

@@ -151,6 +151,8 @@ fail(struct voc_jscan *js, int why)
 static int
 scratch_put(struct voc_jscan *js, const void *s, size_t n)
 {
+	if (n == 0)
+		return 0;
 	if (js->slen + n > js->scap) {
 		size_t cap = js->scap ? js->scap : 256;
 		char *q;
@@ -337,13 +339,16 @@ string(struct voc_jscan *js, int want, int nul, int *at, size_t *off,
 				nout = 2;
 			} else if (u < 0x10000) {
 				out[0] = (unsigned char)(0xE0 | u >> 12);
-				out[1] = (unsigned char)(0x80 | (u >> 6 & 0x3F));
+				out[1] = (unsigned char)(0x80 |
+				    (u >> 6 & 0x3F));
 				out[2] = (unsigned char)(0x80 | (u & 0x3F));
 				nout = 3;
 			} else {
 				out[0] = (unsigned char)(0xF0 | u >> 18);
-				out[1] = (unsigned char)(0x80 | (u >> 12 & 0x3F));
-				out[2] = (unsigned char)(0x80 | (u >> 6 & 0x3F));
+				out[1] = (unsigned char)(0x80 |
+				    (u >> 12 & 0x3F));
+				out[2] = (unsigned char)(0x80 |
+				    (u >> 6 & 0x3F));
 				out[3] = (unsigned char)(0x80 | (u & 0x3F));
 				nout = 4;
 			}
@@ -604,7 +609,8 @@ real_g15(struct voc_jscan *js, const unsigned char *start, struct slot *s)
 		if (p == e) {
 			if (*ip == '0' && last > fp - 1) {
 				/* 0.000123: zeros before the first digit */
-				for (const unsigned char *q = fp; *q == '0'; q++)
+				for (const unsigned char *q = fp;
+				    *q == '0'; q++)
 					lead++;
 				sig = (size_t)(last - fp) + 1 - lead;
 			} else if (last > fp - 1)

@@ -356,8 +356,9 @@ NAME(char *buf, size_t len, int delim, unsigned flags, \
 					rec->unterminated = q >= len; \
 					if (nf < max) { \
 						field[nf].s = buf + f + 1; \
-						field[nf].len = (q >= len ? len : \
-						    q) - f - 1; \
+						field[nf].len = \
+						    (q >= len ? len : q) - \
+						    f - 1; \
 						unescape_any |= pairs; \
 					} \
 					nf++; \
@@ -370,8 +371,8 @@ NAME(char *buf, size_t len, int delim, unsigned flags, \
 					j = q + 2; \
 					continue; \
 				} \
-				if (ch == (unsigned char)delim || ch == '\r' || \
-				    ch == '\n') { \
+				if (ch == (unsigned char)delim || \
+				    ch == '\r' || ch == '\n') { \
 					if (nf < max) { \
 						field[nf].s = buf + f + 1; \
 						field[nf].len = q - f - 1; \
@@ -416,7 +417,8 @@ NAME(char *buf, size_t len, int delim, unsigned flags, \
 			uint64_t ev = (c.m.t & from) | ((dm << 1) & c.m.q); \
 			uint64_t x = ev ? dm & ((ev & -ev) - 1) : dm; \
 			while (x != 0 && nf < max) { \
-				size_t k = c.base + (size_t)__builtin_ctzll(x); \
+				size_t k = c.base + \
+				    (size_t)__builtin_ctzll(x); \
 				field[nf].s = buf + fs; \
 				field[nf++].len = k - fs; \
 				fs = k + 1; \
@@ -427,7 +429,8 @@ NAME(char *buf, size_t len, int delim, unsigned flags, \
 				fs = c.base + 64 - (size_t)__builtin_clzll(x); \
 			} \
 			if (ev != 0) { \
-				size_t k = c.base + (size_t)__builtin_ctzll(ev); \
+				size_t k = c.base + \
+				    (size_t)__builtin_ctzll(ev); \
 				if (ub[k] == '"') { \
 					f = k;	/* fs == k */ \
 					break; \

@@ -368,8 +368,9 @@ random_lines(struct voc_jscan *js, int n)
 	fprintf(stderr, "jsonscan: random objects: %ld, jansson accepts %ld, "
 	    "scanner reads %ld, leaves %ld to jansson\n", ty.lines, ty.valid,
 	    ty.accepted, ty.left);
-	fprintf(stderr, "jsonscan: mutated: %ld, jansson accepts %ld, scanner reads "
-	    "%ld; garbage: %ld, jansson accepts %ld, scanner reads %ld\n",
+	fprintf(stderr, "jsonscan: mutated: %ld, jansson accepts %ld, "
+	    "scanner reads %ld; garbage: %ld, jansson accepts %ld, "
+	    "scanner reads %ld\n",
 	    tm.lines, tm.valid, tm.accepted, tg.lines, tg.valid, tg.accepted);
 	/* Leaving a line to jansson is for the rare cases the header
 	 * lists (most random objects here have one of them: duplicate

@@ -441,8 +441,8 @@ utf8_random(int ntexts)
 			    pos + rec.bad_off == first_bad;
 			CHECK(ok);
 			if (!ok)
-				fprintf(stderr, "utf8: level %d rc %d at %zu+%zu,"
-				    " want %zu of %zu\n", lv, rc, pos,
+				fprintf(stderr, "utf8: level %d rc %d at "
+				    "%zu+%zu, want %zu of %zu\n", lv, rc, pos,
 				    rec.bad_off, first_bad, t.len);
 			fails += !ok;
 			free(buf);
