@@ -34,6 +34,7 @@
 #include <jansson.h>
 #include <zlib.h>
 
+#include "voc/jsonscan.h"
 #include "voc/reader.h"
 #include "voc/text.h"
 
@@ -78,6 +79,10 @@ struct voc_reader {
 	 * object had key i. */
 	size_t nfirst;
 	unsigned char *seen;
+	/* JSON Lines: the scanner that reads the columns' values without
+	 * building a tree (lib/jsonscan.c); NULL when it cannot serve. */
+	struct voc_jscan *js;
+	struct voc_jscan_value *jval;
 
 	/* CSV through libcsv. */
 	struct csv_parser csv;
@@ -904,6 +909,31 @@ json_record(struct voc_reader *r, struct voc_row *row, int names,
 	} while (json_blank(line, len));
 	row->line = r->line_no;
 	row->error = NULL;
+	if (!names && r->js != NULL) {
+		/* Most lines: only the columns' values, no tree.  Lines the
+		 * scanner hands back (invalid JSON, repeated keys, ...) go to
+		 * jansson below, for its reading and its messages. */
+		int rc = voc_jscan_line(r->js, line, len, r->jval);
+
+		if (rc < 0 || out_room(r, r->ncols) < 0)
+			return oom(err);
+		if (rc == 1) {
+			for (size_t i = 0; i < r->ncols; i++) {
+				const struct voc_jscan_value *v = &r->jval[i];
+				int absent = v->type == VOC_JSCAN_ABSENT ||
+				    v->s == NULL;
+
+				r->outf[i] = absent ? "" : v->s;
+				r->outl[i] = absent ? 0 : v->len;
+				if (!absent && r->seen != NULL && i >= r->nfirst)
+					r->seen[i - r->nfirst] = 1;
+			}
+			row->nfields = r->ncols;
+			row->field = r->outf;
+			row->len = r->outl;
+			return 1;
+		}
+	}
 	obj = json_loadb(line, len, 0, &jerr);
 	if (obj == NULL || !json_is_object(obj)) {
 		if (names) {
@@ -1010,6 +1040,31 @@ sv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 	    csv_record(r, row, err);
 }
 
+/*
+ * Sets up the tree-free scanner for the columns the first object named.
+ * Two columns of one name (which jansson's reading tells apart by
+ * position) leave the scanner out.
+ */
+static void
+jscan_setup(struct voc_reader *r)
+{
+	if ((r->js = voc_jscan_new()) == NULL)
+		return;
+	voc_jscan_reals_g15(r->js, 1);
+	for (size_t i = 0; i < r->ncols; i++)
+		if (voc_jscan_add(r->js, r->colnames[i],
+		    strlen(r->colnames[i])) != (long)i) {
+			voc_jscan_free(r->js);
+			r->js = NULL;
+			return;
+		}
+	if ((r->jval = calloc(r->ncols ? r->ncols : 1, sizeof(*r->jval))) ==
+	    NULL) {
+		voc_jscan_free(r->js);
+		r->js = NULL;
+	}
+}
+
 /* ---- records, headers, inputs ---- */
 
 static int
@@ -1072,6 +1127,7 @@ start_input(struct voc_reader *r, struct voc_error *err)
 			if ((rc = json_record(r, &row, 1, err)) < 0)
 				return -1;
 			r->nfirst = r->ncols;
+			jscan_setup(r);
 			r->have_pending = 1;
 			r->pending_n = row.nfields;
 			r->pending_line = row.line;
@@ -1256,6 +1312,17 @@ voc_reader_want(struct voc_reader *r, const char *name, size_t len,
 	dup[len] = '\0';
 	r->colnames[r->ncols] = dup;
 	*idx = r->ncols++;
+	if (r->js != NULL) {
+		struct voc_jscan_value *v = realloc(r->jval, r->ncols *
+		    sizeof(*v));
+
+		if (v != NULL)
+			r->jval = v;
+		if (v == NULL || voc_jscan_add(r->js, name, len) != (long)*idx) {
+			voc_jscan_free(r->js);
+			r->js = NULL;
+		}
+	}
 	/* The record read ahead with the header has no field for it yet. */
 	if (r->have_pending && out_room(r, r->ncols) == 0) {
 		r->outf[*idx] = "";
@@ -1361,6 +1428,8 @@ voc_reader_close(struct voc_reader *r)
 		free(r->colnames[i]);
 	free(r->colnames);
 	free(r->seen);
+	voc_jscan_free(r->js);
+	free(r->jval);
 	free(r->paths);
 	free(r->raw);
 	free(r->buf);
