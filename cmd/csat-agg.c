@@ -263,7 +263,7 @@ sample_min(char *dst, const char *s, size_t len)
 	if (len >= SAMPLE)
 		len = SAMPLE - 1;
 	memcpy(tmp, s, len);
-	tmp[len] = '\0';
+	len = voc_text_utf8_cut(tmp, len);
 	if (dst[0] == '\0' || strcmp(tmp, dst) < 0)
 		memcpy(dst, tmp, len + 1);
 }
@@ -585,9 +585,14 @@ settle_mode(struct opts *o, struct voc_run *run, struct voc_error *err)
 		if (good >= 0)
 			point[good] = 1;
 	} else if (voc_labels_choose(seen, o->hi - o->lo + 1, point, why,
-	    sizeof(why), note, sizeof(note)) < 0)
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-		    "column \"%s\": %s", o->colname, why);
+	    sizeof(why), note, sizeof(note)) < 0) {
+		/* A few stray words among numbers are skipped rows; a column
+		 * of words that fit no one wording is an error. */
+		if ((others + (good >= 0 ? seen[good] : 0)) * 20 > all)
+			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "column \"%s\": %s", o->colname, why);
+		memset(point, 0, sizeof(point));
+	}
 	if (note[0] != '\0')
 		fprintf(stderr, "%s: warning: column \"%s\": %s\n", PROG,
 		    o->colname, note);
@@ -630,9 +635,12 @@ settle_mode(struct opts *o, struct voc_run *run, struct voc_error *err)
 	    o->mode == MODE_BINARY ? "s are ratings on a scale" :
 	    "s are good/bad ratings", o->mode == MODE_BINARY ?
 	    "good/bad ratings" : "ratings on a scale");
+	char holds[64];
+	snprintf(holds, sizeof(holds), o->mode == MODE_BINARY ?
+	    "good/bad ratings" : "ratings on the %d-%d scale", o->lo, o->hi);
 	skip_wrong(o, books, unmapped + (o->mode == MODE_BINARY ? others : 0),
-	    unword[0] ? unword : "Excellent", " is a word of another wording",
-	    "s are words of another wording", "the words of one wording");
+	    unword[0] ? unword : "Excellent", " is a word that does not fit",
+	    "s are words that do not fit", holds);
 	return 0;
 }
 

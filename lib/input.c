@@ -375,6 +375,7 @@ voc_input_vskip(struct voc_input *in, const struct voc_row *row,
 	char why[900];
 
 	vsnprintf(why, sizeof(why), fmt, ap);
+	voc_text_utf8_cut(why, strlen(why));
 	if (in->c->strict) {
 		in->books->skipped++;
 		return voc_error_set(err, VOC_ERR_DATA, row->file, row->line,

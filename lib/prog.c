@@ -259,6 +259,7 @@ struct fingerprint {
 	const char *names[48];
 	const char *values[48];
 	char by[16];
+	char where[1024];
 	struct voc_prog_opt own[16];
 	size_t n;
 };
@@ -290,8 +291,13 @@ fingerprint(const struct voc_prog *p, const void *ctx,
 	fp_add(f, "--since", c->since);
 	fp_add(f, "--until", c->until);
 	fp_add(f, "--last", c->last);
-	for (int i = 0; i < c->nwhere; i++)
-		fp_add(f, "--where", c->where[i]);
+	for (int i = 0; i < c->nwhere; i++) {
+		size_t used = strlen(f->where);
+
+		snprintf(f->where + used, sizeof(f->where) - used, "%s%s",
+		    i ? " --where " : "", c->where[i]);
+	}
+	fp_add(f, "--where", f->where);
 	fp_add(f, "--no-normalize", c->no_normalize ? "yes" : "");
 	fp_add(f, "--dedupe", c->dedupe);
 	fp_add(f, "--keep", c->dedupe ? (c->keep_last ? "last" : "first") : "");
@@ -457,9 +463,19 @@ read_split(struct voc_run *run, char *file, int nthreads,
 		    !voc_reader_plain(voc_input_reader(w[i].run.in)))
 			ok = 0;
 	}
-	if (ok && run->p->prepare != NULL &&
-	    run->p->prepare(run->ctx, w[0].run.in, err) < 0)
+	/* A cut must come after the header and the --skip-rows rows, which
+	 * the first part reads. */
+	if (ok && nthreads > 1 &&
+	    voc_reader_data_start(voc_input_reader(w[0].run.in)) >= cut[1])
 		ok = 0;
+	/* Each part's reader resolves the program's columns (a JSON Lines
+	 * key the first object lacks becomes a column of each); the first
+	 * part's last, so that what prepare keeps points into the input the
+	 * run keeps to the end. */
+	for (int i = nthreads - 1; ok && i >= 0; i--)
+		if (run->p->prepare != NULL &&
+		    run->p->prepare(run->ctx, w[i].run.in, err) < 0)
+			ok = 0;
 	if (ok && isatty(STDERR_FILENO))
 		voc_input_progress(w[0].run.in, progress, &w[0].run);
 	for (int i = 0; ok && i < nthreads; i++) {
@@ -489,6 +505,12 @@ read_split(struct voc_run *run, char *file, int nthreads,
 			rc = -1;
 		voc_books_add(&run->books, &w[i].run.books, i ? offset : 0);
 		offset += w[i].lines;
+	}
+	if (rc > 0) {
+		/* The first part's input stays open to the end of the run:
+		 * names the program took from it in prepare live there. */
+		run->in = w[0].run.in;
+		w[0].run.in = NULL;
 	}
 	for (int i = 0; i < nthreads; i++) {
 		voc_input_close(w[i].run.in);
@@ -879,6 +901,9 @@ check_counted(const struct voc_run *run, struct voc_error *err)
 
 	if (b->rows - b->skipped - b->nonresp > 0)
 		return 0;
+	if (b->rows == 0 && b->filtered > 0 && !b->has_time)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "no row passes "
+		    "--where (%lld left out)", b->filtered);
 	if (b->rows == 0 && b->filtered > 0) {
 		day_label(c, b->tmin, from, sizeof(from));
 		day_label(c, b->tmax, to, sizeof(to));

@@ -1024,7 +1024,7 @@ tsv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 	do {
 		if ((rc = next_line(r, &line, &len, err)) <= 0)
 			return rc;
-	} while (blank(line, len));
+	} while (blank(line, len) && r->ncols != 1);
 	if (split_line(r, line, len, row) < 0)
 		return oom(err);
 	for (size_t i = 0; i < row->nfields; i++)
@@ -1391,6 +1391,12 @@ int
 voc_reader_delim(const struct voc_reader *r)
 {
 	return r->delim;
+}
+
+long long
+voc_reader_data_start(const struct voc_reader *r)
+{
+	return r->raw_off - (long long)(r->end - r->pos);
 }
 
 long

@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "voc/key.h"
+#include "voc/text.h"
 #include "voc/state.h"
 #include "voc/writer.h"
 
@@ -44,6 +45,8 @@ voc_books_skip(struct voc_books *b, const char *cls, const char *file,
 		snprintf(b->first_file, sizeof(b->first_file), "%s", file);
 		b->first_line = line;
 		snprintf(b->first_why, sizeof(b->first_why), "%s", why);
+		voc_text_utf8_cut(b->first_why, strlen(b->first_why));
+		voc_text_utf8_cut(b->first_file, strlen(b->first_file));
 	}
 	b->skipped += n;
 	memset(&r, 0, sizeof(r));
@@ -52,6 +55,9 @@ voc_books_skip(struct voc_books *b, const char *cls, const char *file,
 	snprintf(r.file, sizeof(r.file), "%s", file);
 	r.line = line;
 	snprintf(r.why, sizeof(r.why), "%s", why);
+	voc_text_utf8_cut(r.why, strlen(r.why));
+	voc_text_utf8_cut(r.file, strlen(r.file));
+	voc_text_utf8_cut(r.cls, strlen(r.cls));
 	add_reason(b, &r, 0);
 }
 
@@ -520,6 +526,19 @@ header(json_t *o, const struct voc_state_hdr *h, struct voc_books *books,
 		x->n = (long long)json_integer_value(n);
 		b.nreason++;
 	}
+	/* Shards may come in any order: the first skip named is the least
+	 * by file and line, not the first read. */
+	if (books->skipped > 0 && b.skipped > 0) {
+		int c = strcmp(b.first_file, books->first_file);
+
+		if (c < 0 || (c == 0 && b.first_line < books->first_line)) {
+			memcpy(books->first_file, b.first_file,
+			    sizeof(b.first_file));
+			memcpy(books->first_why, b.first_why,
+			    sizeof(b.first_why));
+			books->first_line = b.first_line;
+		}
+	}
 	voc_books_add(books, &b, 0);
 	seen->headers++;
 	return 0;
@@ -634,7 +653,7 @@ voc_state_read(const char *path, const struct voc_state_hdr *h,
 			break;
 		line++;
 		json_error_t je;
-		json_t *o = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, &je);
+		json_t *o = json_loadb(buf, len, JSON_ALLOW_NUL, &je);
 		if (o == NULL || !json_is_object(o)) {
 			json_decref(o);
 			size_t i = 0;

@@ -223,3 +223,24 @@ voc_text_scale_number(const char *s, size_t len, int *out)
 	*out = v;
 	return 0;
 }
+
+size_t
+voc_text_utf8_cut(char *s, size_t len)
+{
+	size_t i = len, back = 0;
+
+	/* Step back over continuation bytes to the last lead byte. */
+	while (i > 0 && back < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) {
+		i--;
+		back++;
+	}
+	if (i > 0) {
+		unsigned char c = (unsigned char)s[i - 1];
+		size_t need = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+
+		if (c >= 0xC0 && need != back)
+			len = i - 1;	/* an incomplete last character */
+	}
+	s[len] = '\0';
+	return len;
+}

@@ -88,6 +88,10 @@ int voc_reader_next(struct voc_reader *r, struct voc_row *row,
  * from its start). */
 long voc_reader_lines(const struct voc_reader *r);
 
+/* For a plain file: the offset of the first byte not read yet (after
+ * the header and --skip-rows, the first data row's). */
+long long voc_reader_data_start(const struct voc_reader *r);
+
 /* 1 when the open input is one plain file read without conversion (not
  * gzip, not decoded by iconv), so byte ranges of it can be read apart. */
 int voc_reader_plain(const struct voc_reader *r);

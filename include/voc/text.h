@@ -37,4 +37,9 @@ int voc_text_scale_number(const char *s, size_t len, int *v);
 /* ASCII case-insensitive equality of a NUL-terminated and a counted string. */
 int voc_text_ieq(const char *a, const char *b, size_t blen);
 
+/* Cuts a UTF-8 string of len bytes that may end inside a character (a
+ * cut made by bytes) before that character; NUL-terminates it and
+ * returns the new length. */
+size_t voc_text_utf8_cut(char *s, size_t len);
+
 #endif
