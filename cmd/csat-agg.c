@@ -358,9 +358,9 @@ rating_save(const struct voc_rating *r, struct voc_enc *e)
 static int
 rating_load(struct voc_rating *r, struct voc_dec *d, struct voc_error *err)
 {
-	if (voc_dec_int(d, &r->n, err) < 0 ||
-	    voc_dec_int(d, &r->top_n, err) < 0 ||
-	    voc_dec_int(d, &r->bottom_n, err) < 0 ||
+	if (voc_dec_count(d, &r->n, err) < 0 ||
+	    voc_dec_count(d, &r->top_n, err) < 0 ||
+	    voc_dec_count(d, &r->bottom_n, err) < 0 ||
 	    voc_dec_num(d, &r->w, err) < 0 || voc_dec_num(d, &r->wx, err) < 0 ||
 	    voc_dec_num(d, &r->wx2, err) < 0 || voc_dec_num(d, &r->w2, err) < 0 ||
 	    voc_dec_num(d, &r->top_w, err) < 0 ||
@@ -401,13 +401,13 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 	struct acc *a = st;
 
 	if (rating_load(&a->r, d, err) < 0 || rating_load(&a->b, d, err) < 0 ||
-	    voc_dec_int(d, &a->nonresp, err) < 0)
+	    voc_dec_count(d, &a->nonresp, err) < 0)
 		return -1;
 	for (int k = 0; k < 2; k++) {
 		const char *s;
 		size_t len;
 
-		if (voc_dec_int(d, &a->bin[k], err) < 0 ||
+		if (voc_dec_count(d, &a->bin[k], err) < 0 ||
 		    voc_dec_str(d, &s, &len, err) < 0)
 			return -1;
 		a->sample[k][0] = '\0';
@@ -415,7 +415,7 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 			sample_min(a->sample[k], s, len);
 	}
 	for (size_t i = 0; i < npoints(cfg); i++)
-		if (voc_dec_int(d, &a->dist[i], err) < 0)
+		if (voc_dec_count(d, &a->dist[i], err) < 0)
 			return -1;
 	while (voc_dec_left(d) > 0) {
 		const char *name;
@@ -424,7 +424,7 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 		struct word w;
 
 		if (voc_dec_str(d, &name, &len, err) < 0 ||
-		    voc_dec_int(d, &w.n, err) < 0 ||
+		    voc_dec_count(d, &w.n, err) < 0 ||
 		    voc_dec_num(d, &w.w, err) < 0 ||
 		    voc_dec_num(d, &w.w2, err) < 0)
 			return -1;

@@ -170,7 +170,7 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 	struct voc_nps v;
 
 	for (int i = 0; i < 3; i++)
-		if (voc_dec_int(d, &v.n[i], err) < 0)
+		if (voc_dec_count(d, &v.n[i], err) < 0)
 			return -1;
 	for (int i = 0; i < 3; i++)
 		if (voc_dec_num(d, &v.w[i], err) < 0)
@@ -182,7 +182,7 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 		a->nps = v;
 	else
 		memcpy(a->nps.n, v.n, sizeof(v.n));
-	return voc_dec_int(d, &a->nonresp, err);
+	return voc_dec_count(d, &a->nonresp, err);
 }
 
 static void

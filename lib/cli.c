@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "voc/cli.h"
@@ -471,6 +472,10 @@ voc_cli_finish(struct voc_common *c, struct voc_error *err)
 		c->input_tz = c->tz;
 	if (!c->out_set)
 		c->out = isatty(STDOUT_FILENO) ? VOC_OUT_TABLE : VOC_OUT_CSV;
+	/* Relative times (--since -3m, --last) are read against one clock
+	 * reading, whichever pass of the input reads them. */
+	if (c->now == 0)
+		c->now = (long long)time(NULL);
 	if (c->precision == -2)
 		c->precision = c->out == VOC_OUT_TABLE ? 2 : -1;
 	if (c->users && c->user_col == NULL && !c->columns)

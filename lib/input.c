@@ -62,7 +62,7 @@ parse_bound(struct voc_input *in, const char *s, const char *opt,
 {
 	const char *why;
 
-	if (voc_time_parse_bound(s, in->tz, &in->topts, (int64_t)time(NULL),
+	if (voc_time_parse_bound(s, in->tz, &in->topts, (int64_t)in->c->now,
 	    out, &why) < 0)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "%s \"%s\" %s", opt, s, why);
@@ -77,7 +77,7 @@ parse_window(struct voc_input *in, const struct voc_common *c,
 	const char *why;
 
 	if (c->last != NULL) {
-		if (voc_time_last(c->last, in->tz, (int64_t)time(NULL),
+		if (voc_time_last(c->last, in->tz, (int64_t)c->now,
 		    &in->since, &in->until, &why) < 0)
 			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 			    "--last \"%s\" %s", c->last, why);

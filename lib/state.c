@@ -340,6 +340,17 @@ voc_dec_int(struct voc_dec *d, long long *v, struct voc_error *err)
 }
 
 int
+voc_dec_count(struct voc_dec *d, long long *v, struct voc_error *err)
+{
+	if (voc_dec_int(d, v, err) < 0)
+		return -1;
+	if (*v < 0 || *v > (1LL << 53))
+		return voc_error_set(err, VOC_ERR_DATA, d->file, d->line,
+		    "state value %zu is not a count", d->i);
+	return 0;
+}
+
+int
 voc_dec_num(struct voc_dec *d, double *v, struct voc_error *err)
 {
 	json_t *j = dec_next(d, "a number", err);
@@ -442,7 +453,12 @@ header(json_t *o, const struct voc_state_hdr *h, struct voc_books *books,
 	for (size_t i = 0; i < h->nopts; i++) {
 		const char *v = jstr(opts, h->opt_names[i]);
 
-		if (v == NULL || strcmp(v, h->opt_values[i]) != 0)
+		if (v == NULL)
+			return voc_error_set(err, VOC_ERR_USAGE, file, line,
+			    "this state records no %s option: it was written "
+			    "by another version of %s", h->opt_names[i],
+			    h->prog);
+		if (strcmp(v, h->opt_values[i]) != 0)
 			return voc_error_set(err, VOC_ERR_USAGE, file, line,
 			    "this state was written with %s \"%s\", this run "
 			    "has %s \"%s\": merge states made with the same "

@@ -30,6 +30,7 @@ struct voc_common {
 	enum voc_period by;
 	const char *since, *until;
 	const char *last;		/* --last N UNIT */
+	long long now;			/* the one "now" of relative times */
 	const char *where[16];		/* --where EXPR, all must hold */
 	int nwhere;
 	int no_normalize;		/* --no-normalize: group values as is */

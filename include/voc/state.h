@@ -92,6 +92,9 @@ int voc_enc_str(struct voc_enc *e, const char *s, size_t len);
  * or of another kind. */
 struct voc_dec;
 int voc_dec_int(struct voc_dec *d, long long *v, struct voc_error *err);
+/* A count: a whole number from 0 to 2^53 (no run counts more rows), so
+ * that adding counts of merged states cannot overflow. */
+int voc_dec_count(struct voc_dec *d, long long *v, struct voc_error *err);
 int voc_dec_num(struct voc_dec *d, double *v, struct voc_error *err);
 /* s is valid until the state's load returns. */
 int voc_dec_str(struct voc_dec *d, const char **s, size_t *len,
