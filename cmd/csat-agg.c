@@ -725,6 +725,10 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 			if (!isnan(r.top) && !isnan(rb.top)) {
 				voc_stats_newcombe(rb.top, rb.n_eff, r.top,
 				    r.n_eff, o->c.conf, &lo, &hi, &p);
+				/* The p-value of the test the interval
+				 * inverts, so the two never disagree. */
+				p = voc_stats_newcombe_p(rb.top, rb.n_eff,
+				    r.top, r.n_eff);
 				d = r.top - rb.top;
 			}
 		}

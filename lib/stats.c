@@ -214,6 +214,29 @@ voc_stats_newcombe(double p1, double n1, double p2, double n2, double conf,
 	*pvalue = se > 0 ? voc_stats_p(d / se) : NAN;
 }
 
+double
+voc_stats_newcombe_p(double p1, double n1, double p2, double n2)
+{
+	double lo, hi, pv, a = 0, b = 1;
+
+	if (!(n1 > 0 && n2 > 0) || isnan(p1) || isnan(p2))
+		return NAN;
+	if (p1 == p2)
+		return 1;
+	/* The bound nearer 0 moves away from the difference as the level
+	 * rises: bisect on 1 - level for the level whose bound is 0. */
+	for (int i = 0; i < 80; i++) {
+		double m = (a + b) / 2;
+
+		voc_stats_newcombe(p1, n1, p2, n2, 1 - m, &lo, &hi, &pv);
+		if ((p2 > p1 ? lo : -hi) > 0)
+			b = m;	/* 0 outside at level 1 - m: p < m */
+		else
+			a = m;
+	}
+	return (a + b) / 2;
+}
+
 void
 voc_rating_add(struct voc_rating *a, double x, double weight, int top,
     int bottom)

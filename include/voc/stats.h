@@ -94,6 +94,14 @@ void voc_stats_wilson(double p, double n, double conf, double *lo,
  * 17, method 10), and the two-sided p-value of the pooled two-proportion
  * z test.
  */
+/*
+ * The p-value that agrees with Newcombe's interval: 1 - the largest
+ * confidence level at which the interval of p2 - p1 still holds 0, so
+ * that p < 1 - conf exactly when the interval at conf leaves 0 out.
+ * NaN when an n is 0.
+ */
+double voc_stats_newcombe_p(double p1, double n1, double p2, double n2);
+
 void voc_stats_newcombe(double p1, double n1, double p2, double n2,
     double conf, double *lo, double *hi, double *pvalue);
 

@@ -126,6 +126,19 @@ main(void)
 	CHECK_NEAR(100 * lo, -0.948, 5e-4);
 	CHECK_NEAR(100 * hi, 22.573, 5e-4);
 	CHECK_NEAR(p, 0.0705269968501, 1e-9);
+	/* The p-value that agrees with the interval: the 95 % interval
+	 * holds 0, so p > 0.05; at level 1 - p the lower bound is 0. */
+	double pn = voc_stats_newcombe_p(0.70, 100, 0.81, 100);
+	CHECK(pn > 0.05 && pn < 0.1);
+	voc_stats_newcombe(0.70, 100, 0.81, 100, 1 - pn, &lo, &hi, &p);
+	CHECK_NEAR(lo, 0, 1e-9);
+	voc_stats_newcombe(0.81, 100, 0.70, 100, 1 - pn, &lo, &hi, &p);
+	CHECK_NEAR(hi, 0, 1e-9);
+	CHECK_NEAR(voc_stats_newcombe_p(0.81, 100, 0.70, 100), pn, 1e-12);
+	CHECK(voc_stats_newcombe_p(0.5, 40, 0.5, 60) == 1);
+	CHECK(isnan(voc_stats_newcombe_p(0.5, 0, 0.5, 60)));
+	/* A clear difference: 90/100 against 50/100 leaves 0 far out. */
+	CHECK(voc_stats_newcombe_p(0.5, 100, 0.9, 100) < 1e-6);
 
 	/* Ratings by hand: 5, 4, 4, 2, 1 on 1-5, top-2 and bottom-2 boxes:
 	 * mean 3.2, sd sqrt(((1.8)^2 + 2 (0.8)^2 + (1.2)^2 + (2.2)^2) / 4)
