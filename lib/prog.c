@@ -41,6 +41,8 @@ struct voc_run {
 	char **names;			/* key column names */
 	size_t nnames;
 	struct timespec last;		/* of the last progress line */
+	struct timespec start;		/* of reading, for the time left */
+	long long total;		/* bytes to read, 0 when unknown */
 	int progress_shown;
 };
 
@@ -331,8 +333,22 @@ progress(void *arg, long long rows, unsigned long long bytes)
 	    (double)(now.tv_nsec - run->last.tv_nsec) / 1e9 < 1.0)
 		return;
 	run->last = now;
-	fprintf(stderr, "\r%s: %lld rows, %.0f MB read", run->p->name, rows,
-	    (double)bytes / 1e6);
+	if (run->start.tv_sec == 0 && run->start.tv_nsec == 0)
+		run->start = now;
+	double secs = (double)(now.tv_sec - run->start.tv_sec) +
+	    (double)(now.tv_nsec - run->start.tv_nsec) / 1e9;
+	/* A file's size is known: the share read and the time left (gzip
+	 * gives more bytes out than its size, and then no estimate). */
+	if (run->total > 0 && bytes <= (unsigned long long)run->total &&
+	    bytes > 0 && secs > 0)
+		fprintf(stderr, "\r%s: %lld rows, %.0f%% of %.0f MB, about "
+		    "%.0f s left\033[K", run->p->name, rows, 100.0 *
+		    (double)bytes / (double)run->total, (double)run->total / 1e6,
+		    secs * ((double)run->total - (double)bytes) /
+		    (double)bytes);
+	else
+		fprintf(stderr, "\r%s: %lld rows, %.0f MB read\033[K",
+		    run->p->name, rows, (double)bytes / 1e6);
 	fflush(stderr);
 	run->progress_shown = 1;
 }
@@ -476,8 +492,10 @@ read_split(struct voc_run *run, char *file, int nthreads,
 		if (run->p->prepare != NULL &&
 		    run->p->prepare(run->ctx, w[i].run.in, err) < 0)
 			ok = 0;
-	if (ok && isatty(STDERR_FILENO))
+	if (ok && isatty(STDERR_FILENO)) {
+		w[0].run.total = cut[1];
 		voc_input_progress(w[0].run.in, progress, &w[0].run);
+	}
 	for (int i = 0; ok && i < nthreads; i++) {
 		if (pthread_create(&tid[i], NULL, work, &w[i]) != 0)
 			break;
@@ -671,8 +689,19 @@ read_input(struct voc_run *run, char **files, int nfiles,
 	if (run->p->prepare != NULL && run->p->prepare(run->ctx, run->in,
 	    err) < 0)
 		goto done;
-	if (isatty(STDERR_FILENO))
+	if (isatty(STDERR_FILENO)) {
+		struct stat sb;
+
+		for (int i = 0; i < nfiles; i++) {
+			if (strcmp(files[i], "-") == 0 || stat(files[i], &sb) < 0
+			    || !S_ISREG(sb.st_mode)) {
+				run->total = 0;
+				break;
+			}
+			run->total += (long long)sb.st_size;
+		}
 		voc_input_progress(run->in, progress, run);
+	}
 	if (c->dedupe)
 		voc_input_keep(run->in, dedupe_keep, &d);
 	rc = step_rows(run, err);
