@@ -283,8 +283,9 @@ row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
 
 	if ((c = classify(o, s, len, &kind, &point, &word, why,
 	    sizeof(why))) == -2)
-		return voc_run_skip(run, row, err, "column \"%s\": \"%s\" %s",
-		    o->colname, s, why);
+		return voc_run_skip_as(run, row, err, strncmp(why, "is outside",
+		    10) == 0 ? "outside the scale" : "not a rating",
+		    "column \"%s\": \"%s\" %s", o->colname, s, why);
 	if ((a = voc_run_state(run, rec->key, rec->keylen)) == NULL)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
@@ -644,6 +645,47 @@ settle_mode(struct opts *o, struct voc_run *run, struct voc_error *err)
 	return 0;
 }
 
+/*
+ * Answers outside the scale, more than one in twenty: the column is
+ * likely on another scale (6s and 7s of a 1-7 CES question read on the
+ * default 1-5).  A warning naming the likely scale, the table is still
+ * the one asked for.
+ */
+static void
+scale_warning(const struct opts *o, struct voc_run *run)
+{
+	const struct voc_books *b = voc_run_books(run);
+	struct voc_table *t = voc_run_table(run);
+	long long answers = 0;
+
+	for (size_t i = 0; i < voc_table_count(t); i++) {
+		struct voc_entry e;
+
+		voc_table_at(t, i, &e);
+		answers += ((const struct acc *)e.st)->r.n +
+		    ((const struct acc *)e.st)->b.n;
+	}
+	for (int i = 0; i < b->nreason; i++) {
+		const struct voc_reason *r = &b->reason[i];
+		const char *q;
+		long v;
+
+		if (strcmp(r->cls, "outside the scale") != 0 || r->n < 2 ||
+		    r->n * 20 <= answers + r->n)
+			continue;
+		/* The first such answer, quoted after the column's name. */
+		q = strstr(r->why, "\": \"");
+		v = q != NULL ? strtol(q + 4, NULL, 10) : 0;
+		fprintf(stderr, "%s: warning: column \"%s\": %lld answers are "
+		    "outside the %d-%d scale (the first: %s): %s\n", PROG,
+		    o->colname, r->n, o->lo, o->hi, q != NULL ? q + 3 : "?",
+		    v > o->hi && v <= 7 && o->hi < 7 ? "is it a 1-7 (CES) "
+		    "column? give --scale 1-7" : v > o->hi && v <= 10 ?
+		    "is it a 0-10 column? give --scale 0-10" :
+		    "give the column's scale with --scale LO-HI");
+	}
+}
+
 static int
 finish(void *ctx, struct voc_run *run, struct voc_error *err)
 {
@@ -665,6 +707,7 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 		    "out of memory");
 	if (settle_mode(o, run, err) < 0)
 		return -1;
+	scale_warning(o, run);
 	if (voc_run_add_totals(run) < 0)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");

@@ -80,6 +80,19 @@ voc_run_skip(struct voc_run *run, const struct voc_row *row,
 	return rc;
 }
 
+int
+voc_run_skip_as(struct voc_run *run, const struct voc_row *row,
+    struct voc_error *err, const char *cls, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = voc_input_vskip(run->in, row, err, cls, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 void
 voc_run_nonresponse(struct voc_run *run)
 {

@@ -100,6 +100,10 @@ int voc_run_skip(struct voc_run *run, const struct voc_row *row,
     struct voc_error *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void voc_run_nonresponse(struct voc_run *run);
+/* voc_run_skip with the kind of skip named (see voc_input_skip_as). */
+int voc_run_skip_as(struct voc_run *run, const struct voc_row *row,
+    struct voc_error *err, const char *cls, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* The books of the whole run (after reading or merging). */
 struct voc_books *voc_run_books(struct voc_run *run);
