@@ -343,6 +343,8 @@ acc_save(const void *st, struct voc_enc *e, const void *cfg)
 		    strlen(a->sample[k]));
 	for (size_t i = 0; i < npoints(cfg); i++)
 		rc |= voc_enc_int(e, a->dist[i]);
+	if (a->r.scale != 0 || a->b.scale != 0)	/* lib/stats.c */
+		rc |= voc_enc_int(e, a->r.scale) | voc_enc_int(e, a->b.scale);
 	return rc ? -1 : 0;
 }
 
@@ -368,6 +370,12 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 	for (size_t i = 0; i < npoints(cfg); i++)
 		if (voc_dec_int(d, &a->dist[i], err) < 0)
 			return -1;
+	long long rs = 0, bs = 0;
+	if (voc_dec_left(d) > 0 && (voc_dec_int(d, &rs, err) < 0 ||
+	    voc_dec_int(d, &bs, err) < 0))
+		return -1;
+	a->r.scale = (int)rs;
+	a->b.scale = (int)bs;
 	return 0;
 }
 
