@@ -155,8 +155,20 @@ check(void *ctx, struct voc_common *c, struct voc_error *err)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "--top and --bottom must be smaller than the %d points of "
 		    "the %d-%d scale", points, o->lo, o->hi);
+	if (o->top + o->bottom > points)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "--top %lld and --bottom %lld overlap on the %d points of "
+		    "the %d-%d scale", o->top, o->bottom, points, o->lo, o->hi);
 	if ((o->labels = voc_labels_parse(o->labels_arg, err)) == NULL)
 		return -1;
+	/* The spec parsed, so each '=' is followed by a number. */
+	for (const char *p = o->labels_arg; p && (p = strchr(p, '=')); p++) {
+		long v = strtol(p + 1, NULL, 10);
+		if (v < o->lo || v > o->hi)
+			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "--labels maps to %ld, outside the %d-%d scale",
+			    v, o->lo, o->hi);
+	}
 	return 0;
 }
 
