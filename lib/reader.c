@@ -955,9 +955,16 @@ csv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 		}
 		/* A blank line is no record, except where the header has one
 		 * column: there it is an empty answer, to be counted. */
-		if (r->csv.pstate == 0 && blank(line, len) && r->ncols != 1)
-			continue;
-		if (r->csv.pstate == 0 && !r->opts.libcsv_only) {
+		if (r->csv.pstate == 0 && blank(line, len)) {
+			if (r->ncols != 1)
+				continue;
+			/* libcsv would drop it: split here in every mode. */
+			return split_line(r, line, len, row) < 0 ? oom(err) : 1;
+		}
+		/* With CR line ends, an LF inside a line is a record end
+		 * too, which only libcsv knows. */
+		if (r->csv.pstate == 0 && !r->opts.libcsv_only &&
+		    !(r->cr_mode && len > 1 && memchr(line, '\n', len - 1))) {
 			if (memchr(line, '"', len) == NULL &&
 			    !lone_cr(line, len)) {
 				return split_line(r, line, len, row) < 0 ?

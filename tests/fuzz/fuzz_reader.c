@@ -47,7 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 3: o.format = VOC_FMT_JSONL; break;
 	case 5: o.encoding = "cp932"; break;
 	case 6: o.no_header = 1; break;
-	case 7: o.skip_rows = 1 + (data[0] >> 5); break;
+	case 7: o.skip_rows = 1 + (data[-1] >> 5); break;
 	}
 	if (mode == 4) {
 		uLongf zlen = compressBound((uLong)size) + 32;
