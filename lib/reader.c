@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -988,6 +989,30 @@ csv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 
 /* ---- JSON Lines ---- */
 
+/*
+ * jansson reports a failed allocation inside the parser as a syntax
+ * error, which would make out of memory a skipped row.  Its allocations
+ * go through these, which note a failure for the thread that parses.
+ */
+static _Thread_local int json_oom;
+static pthread_once_t json_alloc_once = PTHREAD_ONCE_INIT;
+
+static void *
+json_alloc(size_t size)
+{
+	void *p = malloc(size);
+
+	if (p == NULL)
+		json_oom = 1;
+	return p;
+}
+
+static void
+json_alloc_setup(void)
+{
+	json_set_alloc_funcs(json_alloc, free);
+}
+
 static int
 json_scalar_text(json_t *v, char *tmp, size_t size, const char **s,
     size_t *len, char **dumped)
@@ -1170,9 +1195,14 @@ json_record(struct voc_reader *r, struct voc_row *row, int names,
 	} while (json_blank(line, len));
 	row->line = r->line_no;
 	row->error = NULL;
+	pthread_once(&json_alloc_once, json_alloc_setup);
+	json_oom = 0;
 	obj = json_loadb(line, len, 0, &jerr);
-	if (obj == NULL && json_error_code(&jerr) == json_error_out_of_memory)
+	if (json_oom || (obj == NULL &&
+	    json_error_code(&jerr) == json_error_out_of_memory)) {
+		json_decref(obj);
 		return oom(err);
+	}
 	if (obj == NULL || !json_is_object(obj)) {
 		char why[160];
 

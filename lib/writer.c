@@ -143,10 +143,14 @@ voc_writer_open(FILE *fp, enum voc_outfmt fmt, int precision,
 	w->precision = precision;
 	w->ncols = ncols;
 	for (size_t i = 0; i < ncols; i++)
-		if ((w->names[i] = unique_name(names, ncols, i, w->names)) == NULL)
-			w->oom = 1;
-	if (w->oom)
-		return w;
+		if ((w->names[i] = unique_name(names, ncols, i, w->names)) ==
+		    NULL) {
+			for (size_t k = 0; k < i; k++)
+				free(w->names[k]);
+			free(w->names);
+			free(w);
+			return NULL;
+		}
 	if (fmt == VOC_OUT_CSV || fmt == VOC_OUT_TSV) {
 		for (size_t i = 0; i < ncols; i++) {
 			if (i > 0)
