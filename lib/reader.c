@@ -1608,7 +1608,8 @@ voc_reader_next(struct voc_reader *r, struct voc_row *row,
 	}
 	/* A NUL would cut a field short wherever it is used as a C string:
 	 * the row is bad.  Rows queued from one libcsv chunk share the
-	 * mark, so it is cleared once the queue is empty. */
+	 * mark, so it is cleared once the queue is empty and libcsv holds
+	 * no record begun. */
 	if (r->nul_seen) {
 		for (size_t i = 0; row->error == NULL && i < row->nfields; i++)
 			if (memchr(row->field[i], '\0', row->len[i]) != NULL) {
@@ -1616,7 +1617,7 @@ voc_reader_next(struct voc_reader *r, struct voc_row *row,
 				    "NUL byte in column %zu", i + 1);
 				row->error = r->errbuf;
 			}
-		if (r->rhead >= r->nrows)
+		if (r->rhead >= r->nrows && r->csv.pstate == 0)
 			r->nul_seen = 0;
 	}
 	return 1;
