@@ -404,17 +404,24 @@ fill(struct voc_reader *r, struct voc_error *err)
 
 /*
  * Classic Mac OS and some exporters end lines with a CR alone.  Whether
- * the input does is decided once, from its first line break: a CR not
- * followed by LF makes CR the line end (CR LF still counts as one), so
- * line numbers stay those of an editor.  Returns 0 or -1.
+ * the input does is decided once, from its first line break outside a
+ * quoted CSV field: a CR not followed by LF makes CR the line end (CR LF
+ * still counts as one), so line numbers stay those of an editor.
+ * Returns 0 or -1.
  */
 static int
 decide_cr(struct voc_reader *r, struct voc_error *err)
 {
 	size_t i = r->pos;
+	int quoted = 0, csv = r->fmt == VOC_FMT_CSV;
 
 	for (;;) {
 		for (; i < r->end; i++) {
+			/* A break inside a quoted CSV field is data. */
+			if (csv && r->buf[i] == '"')
+				quoted = !quoted;
+			if (quoted)
+				continue;
 			if (r->buf[i] == '\n') {
 				r->cr_mode = 0;
 				return 0;
@@ -428,7 +435,8 @@ decide_cr(struct voc_reader *r, struct voc_error *err)
 			}
 			break;
 		}
-		if (r->eof) {
+		/* A stray quote must not pull the whole input in. */
+		if (r->eof || i - r->pos > READ_CHUNK * 4) {
 			r->cr_mode = 0;
 			return 0;
 		}
@@ -1333,6 +1341,15 @@ set_numbered_names(struct voc_reader *r, size_t n)
 	return 0;
 }
 
+/* A record has been checked for NUL bytes: the mark is cleared when no
+ * record of the lines that set it is left, queued or begun in libcsv. */
+static void
+nul_checked(struct voc_reader *r)
+{
+	if (r->rhead >= r->nrows && r->csv.pstate == 0)
+		r->nul_seen = 0;
+}
+
 /*
  * Reads the header of the open input (and for the first input decides the
  * format and the column names), then drops --skip-rows records.
@@ -1398,7 +1415,7 @@ start_input(struct voc_reader *r, struct voc_error *err)
 			    row.line, "NUL byte in the header (column %zu): "
 			    "not a text file, or UTF-16 (try --encoding "
 			    "utf-16le)", i + 1);
-	r->nul_seen = 0;
+	nul_checked(r);
 	if (first) {
 		if ((r->colnames = calloc(row.nfields, sizeof(char *))) == NULL)
 			return oom(err);
@@ -1607,9 +1624,7 @@ voc_reader_next(struct voc_reader *r, struct voc_row *row,
 		row->error = r->errbuf;
 	}
 	/* A NUL would cut a field short wherever it is used as a C string:
-	 * the row is bad.  Rows queued from one libcsv chunk share the
-	 * mark, so it is cleared once the queue is empty and libcsv holds
-	 * no record begun. */
+	 * the row is bad. */
 	if (r->nul_seen) {
 		for (size_t i = 0; row->error == NULL && i < row->nfields; i++)
 			if (memchr(row->field[i], '\0', row->len[i]) != NULL) {
@@ -1617,8 +1632,7 @@ voc_reader_next(struct voc_reader *r, struct voc_row *row,
 				    "NUL byte in column %zu", i + 1);
 				row->error = r->errbuf;
 			}
-		if (r->rhead >= r->nrows && r->csv.pstate == 0)
-			r->nul_seen = 0;
+		nul_checked(r);
 	}
 	return 1;
 }
