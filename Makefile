@@ -32,9 +32,17 @@ LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HEADERS = $(wildcard include/voc/*.h)
+# Fuzz harnesses (tests/fuzz/fuzz_NAME.c): `make check` replays each one's
+# corpus through a plain main(); `make fuzz` runs them under libFuzzer.
+FUZZ_NAMES = reader csv timeparse state
+FUZZ_REPLAY = $(FUZZ_NAMES:%=$(BUILD)/tests/test_fuzz_%)
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+# The OOM sweep: programs built with malloc wrapped (tests/oom/).
+OOM_PROGS = $(PROGS:%=$(BUILD)/oom/%)
 
 .PHONY: all check demo deps deps-bench install uninstall clean asan ubsan \
-	bench build-check
+	bench build-check fuzz oom
 
 all: $(PROGS:%=$(BUILD)/%)
 
@@ -54,6 +62,19 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libvoc.a
 	$(CC) $(CFLAGS) $(VOC_CFLAGS) $(PKG_CFLAGS) -Itests/unit $< $(BUILD)/libvoc.a \
 		$(LDFLAGS) $(LDLIBS) -o $@
 
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
+    tests/fuzz/fuzz_file.c tests/fuzz/fuzz.h $(BUILD)/libvoc.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(VOC_CFLAGS) $(PKG_CFLAGS) -Itests/fuzz \
+		-DFUZZ_NAME='"$*"' $< tests/fuzz/replay.c tests/fuzz/fuzz_file.c \
+		$(BUILD)/libvoc.a $(LDFLAGS) $(LDLIBS) -o $@
+
+$(BUILD)/oom/%: cmd/%.c tests/oom/oom.c $(BUILD)/libvoc.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(VOC_CFLAGS) $(PKG_CFLAGS) $< tests/oom/oom.c \
+		$(BUILD)/libvoc.a $(LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc \
+		-Wl,--wrap=realloc,--wrap=strdup,--wrap=strndup $(LDLIBS) -o $@
+
 $(BUILD)/gen: bench/gen.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(VOC_CFLAGS) $< -o $@
@@ -71,8 +92,22 @@ demo: deps
 		testdata/fukui_sample.csv
 
 # The test run proper, once the packages are there.
-build-check: all $(UNIT_BIN)
+build-check: all $(UNIT_BIN) $(FUZZ_REPLAY)
 	@sh tests/run.sh $(BUILD)
+
+# Each harness under libFuzzer for FUZZ_SECONDS (clang, ASan, UBSan).
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) \
+		CFLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined" \
+		build-fuzz/libvoc.a
+	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# Every allocation of a run made to fail in turn (ASan build).
+oom:
+	@$(MAKE) --no-print-directory BUILD=build-oom \
+		CFLAGS="-O1 -g -fsanitize=address -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address" $(PROGS:%=build-oom/oom/%)
+	@sh tests/oom/run.sh build-oom
 
 check: deps
 	@$(MAKE) --no-print-directory build-check
@@ -111,4 +146,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan build-ubsan
+	rm -rf build build-asan build-ubsan build-fuzz build-oom

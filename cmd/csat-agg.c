@@ -73,8 +73,7 @@ struct acc {
  * knows the column's wording.
  */
 struct word {
-	long long n;
-	double w, w2;
+	struct voc_rating r;	/* at point 0: counts and weights only */
 };
 
 
@@ -177,8 +176,20 @@ check(void *ctx, struct voc_common *c, struct voc_error *err)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "--top and --bottom must be smaller than the %d points of "
 		    "the %d-%d scale", points, o->lo, o->hi);
+	if (o->top + o->bottom > points)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "--top %lld and --bottom %lld overlap on the %d points of "
+		    "the %d-%d scale", o->top, o->bottom, points, o->lo, o->hi);
 	if ((o->labels = voc_labels_parse(o->labels_arg, err)) == NULL)
 		return -1;
+	/* The spec parsed, so each '=' is followed by a number. */
+	for (const char *p = o->labels_arg; p && (p = strchr(p, '=')); p++) {
+		long v = strtol(p + 1, NULL, 10);
+		if (v < o->lo || v > o->hi)
+			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "--labels maps to %ld, outside the %d-%d scale",
+			    v, o->lo, o->hi);
+	}
 	return 0;
 }
 
@@ -296,11 +307,7 @@ row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
 	}
 	voc_text_trim(&s, &len);
 	if (c == 1) {
-		struct word *wd = &words(o, a)[word];
-
-		wd->n++;
-		wd->w += rec->weight;
-		wd->w2 += rec->weight * rec->weight;
+		voc_rating_add(&words(o, a)[word].r, 0, rec->weight, 0, 0);
 		return 0;
 	}
 	sample_min(a->sample[kind], s, len);
@@ -335,14 +342,8 @@ acc_merge(void *dst, const void *src, const void *cfg)
 	}
 	for (size_t i = 0; i < npoints(cfg); i++)
 		a->dist[i] += b->dist[i];
-	for (int i = 0; i < voc_labels_nwords(); i++) {
-		struct word *x = &words(cfg, a)[i];
-		const struct word *y = &words(cfg, b)[i];
-
-		x->n += y->n;
-		x->w += y->w;
-		x->w2 += y->w2;
-	}
+	for (int i = 0; i < voc_labels_nwords(); i++)
+		voc_rating_merge(&words(cfg, a)[i].r, &words(cfg, b)[i].r);
 	return 0;
 }
 
@@ -382,16 +383,19 @@ acc_save(const void *st, struct voc_enc *e, const void *cfg)
 		    strlen(a->sample[k]));
 	for (size_t i = 0; i < npoints(cfg); i++)
 		rc |= voc_enc_int(e, a->dist[i]);
+	/* The sums' powers of two (lib/stats.c), then the words. */
+	rc |= voc_enc_int(e, a->r.scale) | voc_enc_int(e, a->b.scale);
 	/* Words as name, count and sums, only those seen: the list of
 	 * wordings can grow without breaking saved states. */
 	for (int i = 0; i < voc_labels_nwords(); i++) {
 		const struct word *w = &words(cfg, a)[i];
 		const char *name = voc_labels_word_name(i);
 
-		if (w->n == 0)
+		if (w->r.n == 0)
 			continue;
-		rc |= voc_enc_str(e, name, strlen(name)) | voc_enc_int(e, w->n) |
-		    voc_enc_num(e, w->w) | voc_enc_num(e, w->w2);
+		rc |= voc_enc_str(e, name, strlen(name)) |
+		    voc_enc_int(e, w->r.n) | voc_enc_num(e, w->r.w) |
+		    voc_enc_num(e, w->r.w2) | voc_enc_int(e, w->r.scale);
 	}
 	return rc ? -1 : 0;
 }
@@ -418,17 +422,26 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 	for (size_t i = 0; i < npoints(cfg); i++)
 		if (voc_dec_count(d, &a->dist[i], err) < 0)
 			return -1;
+	long long rs = 0, bs = 0;
+	if (voc_dec_int(d, &rs, err) < 0 || voc_dec_int(d, &bs, err) < 0)
+		return -1;
+	a->r.scale = (int)rs;
+	a->b.scale = (int)bs;
 	while (voc_dec_left(d) > 0) {
 		const char *name;
 		size_t len;
 		int i;
 		struct word w;
+		long long ws;
 
+		memset(&w, 0, sizeof(w));
 		if (voc_dec_str(d, &name, &len, err) < 0 ||
-		    voc_dec_count(d, &w.n, err) < 0 ||
-		    voc_dec_num(d, &w.w, err) < 0 ||
-		    voc_dec_num(d, &w.w2, err) < 0)
+		    voc_dec_count(d, &w.r.n, err) < 0 ||
+		    voc_dec_num(d, &w.r.w, err) < 0 ||
+		    voc_dec_num(d, &w.r.w2, err) < 0 ||
+		    voc_dec_int(d, &ws, err) < 0)
 			return -1;
+		w.r.scale = (int)ws;
 		if ((i = voc_labels_word(name, len)) < 0)
 			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 			    "a state with the answer word \"%.*s\", which this "
@@ -468,25 +481,21 @@ result(const struct opts *o, const struct acc *a, struct voc_rating_result *r)
 		r->mean = r->sd = r->top = r->bottom = r->lo = r->hi = NAN;
 }
 
-/* Adds n answers of weight sums w, w2 at point x into r, in the top or
- * bottom box or neither. */
+/* Adds a word's answers, at point x, into r, in the top or bottom box
+ * or neither. */
 static void
-rating_add_n(struct voc_rating *r, int x, int top, int bottom, long long n,
-    double w, double w2)
+rating_add_word(struct voc_rating *r, const struct voc_rating *wd, int x,
+    int top, int bottom)
 {
-	r->n += n;
-	r->w += w;
-	r->wx += x * w;
-	r->wx2 += (double)x * x * w;
-	r->w2 += w2;
-	if (top) {
-		r->top_n += n;
-		r->top_w += w;
-	}
-	if (bottom) {
-		r->bottom_n += n;
-		r->bottom_w += w;
-	}
+	struct voc_rating t = *wd;
+
+	t.wx = x * wd->w;
+	t.wx2 = (double)x * x * wd->w;
+	t.top_n = top ? wd->n : 0;
+	t.top_w = top ? wd->w : 0;
+	t.bottom_n = bottom ? wd->n : 0;
+	t.bottom_w = bottom ? wd->w : 0;
+	voc_rating_merge(r, &t);
 }
 
 /* Adds rows to the books' skips, one line for their kind. */
@@ -560,7 +569,7 @@ settle_mode(struct opts *o, struct voc_run *run, struct voc_error *err)
 		n[MODE_SCALE] += a->r.n;
 		n[MODE_BINARY] += a->b.n;
 		for (int k = 0; k < nw && k < 96; k++)
-			seen[k] += words(o, a)[k].n;
+			seen[k] += words(o, a)[k].r.n;
 		for (int k = 0; k < 2; k++)
 			if (a->sample[k][0] != '\0')
 				sample_min(sample[k], a->sample[k],
@@ -616,18 +625,17 @@ settle_mode(struct opts *o, struct voc_run *run, struct voc_error *err)
 		for (int k = 0; k < nw && k < 96; k++) {
 			const struct word *wd = &words(o, a)[k];
 
-			if (wd->n == 0 || point[k] == 0)
+			if (wd->r.n == 0 || point[k] == 0)
 				continue;
 			if (o->mode == MODE_BINARY) {
-				rating_add_n(&a->b, 1, 1, 0, wd->n, wd->w,
-				    wd->w2);
-				a->bin[1] += wd->n;
+				rating_add_word(&a->b, &wd->r, 1, 1, 0);
+				a->bin[1] += wd->r.n;
 			} else {
 				int x = point[k] + o->lo - 1;
 
-				rating_add_n(&a->r, x, x > o->hi - o->top,
-				    x < o->lo + o->bottom, wd->n, wd->w, wd->w2);
-				a->dist[x - o->lo] += wd->n;
+				rating_add_word(&a->r, &wd->r, x, x > o->hi -
+				    o->top, x < o->lo + o->bottom);
+				a->dist[x - o->lo] += wd->r.n;
 			}
 		}
 	}

@@ -59,6 +59,7 @@ whole(const struct opts *o, const struct acc *a, struct voc_nps *out)
 		out->n[k] = a->nps.n[k];
 		out->w[k] = out->w2[k] = (double)a->nps.n[k];
 	}
+	out->scale = 0;
 }
 
 static const char synopsis[] =
@@ -159,6 +160,8 @@ acc_save(const void *st, struct voc_enc *e, const void *cfg)
 	for (int i = 0; i < 3; i++)
 		rc |= voc_enc_num(e, v.w2[i]);
 	rc |= voc_enc_int(e, ((const struct acc *)st)->nonresp);
+	if (v.scale != 0)	/* weights far from 1 (lib/stats.c) */
+		rc |= voc_enc_int(e, v.scale);
 	return rc ? -1 : 0;
 }
 
@@ -178,11 +181,16 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 	for (int i = 0; i < 3; i++)
 		if (voc_dec_num(d, &v.w2[i], err) < 0)
 			return -1;
+	long long scale = 0;
+	if (voc_dec_count(d, &a->nonresp, err) < 0 || (voc_dec_left(d) > 0 &&
+	    voc_dec_int(d, &scale, err) < 0))
+		return -1;
+	v.scale = (int)scale;
 	if (o->c.weight_col != NULL)
 		a->nps = v;
 	else
 		memcpy(a->nps.n, v.n, sizeof(v.n));
-	return voc_dec_count(d, &a->nonresp, err);
+	return 0;
 }
 
 static void

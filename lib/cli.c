@@ -468,6 +468,10 @@ voc_cli_finish(struct voc_common *c, struct voc_error *err)
 	if (c->compare_arg != NULL && voc_compare_parse(c->compare_arg, c,
 	    &c->compare, err) < 0)
 		return -1;
+	if (c->input_tz != NULL && c->time_col == NULL)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "--input-tz says how to read the timestamp column: add -t "
+		    "COL");
 	if (c->input_tz == NULL)
 		c->input_tz = c->tz;
 	if (!c->out_set)

@@ -1,7 +1,8 @@
 /*
  * Column references (see include/voc/columns.h).  A reference that
  * matches nothing is the commonest mistake, so its message lists every
- * column the input has.
+ * column the input has; one that matches two columns of the same name is
+ * refused, not resolved to the first.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,19 @@ voc_columns_find(const struct voc_reader *r, const char *ref, size_t len,
 	for (i = 0; i < n; i++) {
 		const char *name = voc_reader_colname(r, i);
 
-		if (strlen(name) == len && memcmp(name, ref, len) == 0) {
-			*idx = i;
-			return 0;
-		}
+		if (strlen(name) != len || memcmp(name, ref, len) != 0)
+			continue;
+		/* Two columns of one name: taking either would be a guess. */
+		if (found != n)
+			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+			    "column \"%.*s\" is ambiguous: columns %zu and %zu "
+			    "of the header are both named so; give the column's "
+			    "number", (int)len, ref, found + 1, i + 1);
+		found = i;
+	}
+	if (found != n) {
+		*idx = found;
+		return 0;
 	}
 	for (i = 0; i < n; i++)
 		if (voc_text_ieq(voc_reader_colname(r, i), ref, len)) {

@@ -375,6 +375,9 @@ voc_input_vskip(struct voc_input *in, const struct voc_row *row,
 	char why[900];
 
 	vsnprintf(why, sizeof(why), fmt, ap);
+	/* One line: values are shortened and control characters escaped,
+	 * so a field cannot forge a second message or move the cursor. */
+	voc_error_clean(why, sizeof(why));
 	voc_text_utf8_cut(why, strlen(why));
 	if (in->c->strict) {
 		in->books->skipped++;

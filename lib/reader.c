@@ -1,10 +1,9 @@
 /*
  * The reader (see include/voc/reader.h).
  *
- * Bytes flow through three stages.  zlib's gzread() reads every input,
- * because it passes plain data through untouched and inflates gzip
- * members wherever their magic bytes appear, on files and pipes alike.
- * iconv then decodes to UTF-8 when --encoding asks for it.  Last, the
+ * Bytes flow through three stages.  Each input is read with read(2) and,
+ * when it opens with gzip's magic bytes, inflated member after member
+ * with zlib (files and pipes alike).  iconv then decodes to UTF-8 when --encoding asks for it.  Last, the
  * decoded bytes are cut into physical lines, so each record knows the
  * line it starts on and each line is checked as UTF-8 once.
  *
@@ -24,6 +23,7 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +55,10 @@ struct voc_reader {
 	size_t npaths, cur;
 	const char *name;		/* display name of the open input */
 
-	gzFile gz;
+	int fd;				/* the open input, or -1 */
+	char *zin;			/* bytes read, not yet used */
+	z_stream zs;			/* next_in, avail_in: those bytes */
+	int zs_ready, member_done, fd_eof;
 	iconv_t cd;
 	char *raw;			/* undecoded bytes, with iconv only */
 	size_t rawlen, rawcap;
@@ -63,6 +66,8 @@ struct voc_reader {
 	int eof;			/* the open input has no more bytes */
 	int was_gzip;
 	long long raw_off;		/* file offset of the next byte read */
+	int cr_mode;			/* lines end at CR: 1, no: 0, -1 */
+	int nul_seen;			/* a NUL byte in a line not checked */
 
 	char *buf;			/* decoded bytes: [pos, end) unread */
 	size_t cap, pos, end, scan;
@@ -157,75 +162,171 @@ static int
 open_input(struct voc_reader *r, struct voc_error *err)
 {
 	const char *path = r->paths[r->cur];
-	int fd;
 
 	if (strcmp(path, "-") == 0) {
-		fd = dup(STDIN_FILENO);
+		r->fd = dup(STDIN_FILENO);
 		r->name = "stdin";
 	} else {
-		fd = open(path, O_RDONLY);
+		r->fd = open(path, O_RDONLY);
 		r->name = path;
 	}
-	if (fd < 0)
+	if (r->fd < 0)
 		return voc_error_set(err, VOC_ERR_DATA, r->name, 0, "%s",
 		    strerror(errno));
-	if ((r->gz = gzdopen(fd, "rb")) == NULL) {
-		close(fd);
+	if (r->zin == NULL && (r->zin = malloc(READ_CHUNK)) == NULL) {
+		close(r->fd);
+		r->fd = -1;
 		return oom(err);
 	}
-	gzbuffer(r->gz, READ_CHUNK);
+	r->zs.next_in = (unsigned char *)r->zin;
+	r->zs.avail_in = 0;
+	r->fd_eof = 0;
+	r->member_done = 0;
 	r->eof = 0;
 	r->was_gzip = -1;
 	r->rawlen = 0;
 	r->raw_off = 0;
 	r->pos = r->end = r->scan = 0;
 	r->line_no = 0;
+	r->cr_mode = -1;
 	return 0;
 }
 
 static void
 close_input(struct voc_reader *r)
 {
-	if (r->gz != NULL)
-		gzclose(r->gz);
-	r->gz = NULL;
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+}
+
+/* Reads more of the file behind the unread input bytes: returns the
+ * bytes added, 0 at the end of the file, -1 on a read error. */
+static long
+raw_fill(struct voc_reader *r, struct voc_error *err)
+{
+	ssize_t n;
+
+	if (r->fd_eof)
+		return 0;
+	if (r->zs.avail_in > 0 && r->zs.next_in != (unsigned char *)r->zin)
+		memmove(r->zin, r->zs.next_in, r->zs.avail_in);
+	r->zs.next_in = (unsigned char *)r->zin;
+	if (r->zs.avail_in == READ_CHUNK)
+		return 0;
+	do
+		n = read(r->fd, r->zin + r->zs.avail_in,
+		    READ_CHUNK - r->zs.avail_in);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+		    "read error: %s", strerror(errno));
+	if (n == 0)
+		r->fd_eof = 1;
+	r->zs.avail_in += (unsigned)n;
+	r->raw_off += n;
+	return (long)n;
+}
+
+/* The file offset of the next input byte not yet used. */
+static long long
+raw_tell(const struct voc_reader *r)
+{
+	return r->raw_off - (long long)r->zs.avail_in;
+}
+
+/*
+ * zlib's gzread() would do this, but it drops whatever follows the last
+ * gzip member when that is not another member, silently: a gzip file
+ * with plain lines appended would lose them.  So the input is inflated
+ * here, member after member, and anything else after a member is an
+ * error naming its offset.
+ */
+static int
+gz_start(struct voc_reader *r, struct voc_error *err)
+{
+	while (r->zs.avail_in < 2 && !r->fd_eof)
+		if (raw_fill(r, err) < 0)
+			return -1;
+	r->was_gzip = r->zs.avail_in >= 2 && r->zs.next_in[0] == 0x1F &&
+	    r->zs.next_in[1] == 0x8B;
+	if (!r->was_gzip)
+		return 0;
+	int rc = r->zs_ready ? inflateReset2(&r->zs, 16 + MAX_WBITS) :
+	    inflateInit2(&r->zs, 16 + MAX_WBITS);
+	if (rc != Z_OK)
+		return oom(err);
+	r->zs_ready = 1;
+	return 0;
 }
 
 static int
 gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 {
-	int errnum, n;
-
 	if (want > INT_MAX)
 		want = INT_MAX;
-	if (r->opts.range_end > 0) {
-		if (r->raw_off >= r->opts.range_end)
-			return 0;
-		if ((long long)want > r->opts.range_end - r->raw_off)
-			want = (size_t)(r->opts.range_end - r->raw_off);
+	if (r->was_gzip < 0 && gz_start(r, err) < 0)
+		return -1;
+	if (!r->was_gzip) {
+		size_t n;
+
+		if (r->opts.range_end > 0) {
+			long long at = raw_tell(r);
+
+			if (at >= r->opts.range_end)
+				return 0;
+			if ((long long)want > r->opts.range_end - at)
+				want = (size_t)(r->opts.range_end - at);
+		}
+		if (r->zs.avail_in == 0 && raw_fill(r, err) < 0)
+			return -1;
+		n = r->zs.avail_in < want ? r->zs.avail_in : want;
+		memcpy(dst, r->zs.next_in, n);
+		r->zs.next_in += n;
+		r->zs.avail_in -= (unsigned)n;
+		return (int)n;
 	}
-	n = gzread(r->gz, dst, (unsigned)want);
-	if (r->was_gzip < 0)
-		r->was_gzip = !gzdirect(r->gz);
-	if (n > 0)
-		r->raw_off += n;
-	if (n >= 0 && (size_t)n == want)
-		return n;
-	const char *msg = gzerror(r->gz, &errnum);
-	if (errnum == Z_OK || errnum == Z_STREAM_END)
-		return n < 0 ? 0 : n;
-	if (errnum == Z_ERRNO)
-		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
-		    "read error: %s", strerror(errno));
-	/* zlib prefixes its message with "<fd:N>: ", which names nothing
-	 * the user knows. */
-	if (strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ": ") != NULL)
-		msg = strstr(msg, ": ") + 2;
-	if (errnum == Z_BUF_ERROR)
-		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
-		    "truncated gzip stream (%s)", msg);
-	return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
-	    "corrupt gzip stream (%s)", msg);
+	r->zs.next_out = (unsigned char *)dst;
+	r->zs.avail_out = (unsigned)want;
+	while (r->zs.avail_out > 0) {
+		if (r->member_done) {
+			/* Another member, the end, or trailing bytes. */
+			while (r->zs.avail_in < 2 && !r->fd_eof)
+				if (raw_fill(r, err) < 0)
+					return -1;
+			if (r->zs.avail_in == 0)
+				break;
+			if (r->zs.avail_in < 2 || r->zs.next_in[0] != 0x1F ||
+			    r->zs.next_in[1] != 0x8B)
+				return voc_error_set(err, VOC_ERR_DATA,
+				    r->name, 0, "data after the end of the "
+				    "gzip stream, at byte %lld of the file",
+				    raw_tell(r));
+			if (inflateReset(&r->zs) != Z_OK)
+				return oom(err);
+			r->member_done = 0;
+		}
+		if (r->zs.avail_in == 0) {
+			long got = raw_fill(r, err);
+
+			if (got < 0)
+				return -1;
+			if (got == 0)
+				return voc_error_set(err, VOC_ERR_DATA,
+				    r->name, 0, "truncated gzip stream "
+				    "(unexpected end of file)");
+		}
+		int rc = inflate(&r->zs, Z_NO_FLUSH);
+		if (rc == Z_STREAM_END)
+			r->member_done = 1;
+		else if (rc == Z_MEM_ERROR)
+			return oom(err);
+		else if (rc != Z_OK && rc != Z_BUF_ERROR)
+			return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+			    "corrupt gzip stream (%s)", r->zs.msg ?
+			    r->zs.msg : "invalid data");
+	}
+	return (int)(want - r->zs.avail_out);
 }
 
 static long
@@ -307,16 +408,93 @@ fill(struct voc_reader *r, struct voc_error *err)
 }
 
 /*
- * Sets *line to the next physical line, '\n' included when there is one.
- * Returns 1, 0 at the end of the open input, -1 on error.  The line stays
- * in buf until the next call, with one spare byte after it.
+ * Classic Mac OS and some exporters end lines with a CR alone.  Whether
+ * the input does is decided once, from its first line break outside a
+ * quoted CSV field: a CR not followed by LF makes CR the line end (CR LF
+ * still counts as one), so line numbers stay those of an editor.
+ * Returns 0 or -1.
+ */
+static int
+decide_cr(struct voc_reader *r, struct voc_error *err)
+{
+	size_t i = r->pos;
+	int quoted = 0, csv = r->fmt == VOC_FMT_CSV;
+
+	for (;;) {
+		for (; i < r->end; i++) {
+			/* A break inside a quoted CSV field is data. */
+			if (csv && r->buf[i] == '"')
+				quoted = !quoted;
+			if (quoted)
+				continue;
+			if (r->buf[i] == '\n') {
+				r->cr_mode = 0;
+				return 0;
+			}
+			if (r->buf[i] != '\r')
+				continue;
+			if (i + 1 < r->end || r->eof) {
+				r->cr_mode = i + 1 == r->end ||
+				    r->buf[i + 1] != '\n';
+				return 0;
+			}
+			break;
+		}
+		/* A stray quote must not pull the whole input in. */
+		if (r->eof || i - r->pos > READ_CHUNK * 4) {
+			r->cr_mode = 0;
+			return 0;
+		}
+		size_t off = i - r->pos;
+		long n = fill(r, err);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			r->eof = 1;
+		i = r->pos + off;
+	}
+}
+
+/* The end of the next line in buf[scan..end), or NULL. */
+static char *
+line_end(struct voc_reader *r)
+{
+	char *nl;
+
+	if (!r->cr_mode) {
+		nl = memchr(r->buf + r->scan, '\n', r->end - r->scan);
+		if (nl == NULL)
+			r->scan = r->end;
+		return nl;
+	}
+	char *cr = memchr(r->buf + r->scan, '\r', r->end - r->scan);
+	if (cr == NULL) {
+		r->scan = r->end;
+		return NULL;
+	}
+	if (cr + 1 < r->buf + r->end)
+		return cr[1] == '\n' ? cr + 1 : cr;
+	if (r->eof)
+		return cr;
+	/* Whether an LF follows is not known yet. */
+	r->scan = (size_t)(cr - r->buf);
+	return NULL;
+}
+
+/*
+ * Sets *line to the next physical line, its line break included when
+ * there is one.  Returns 1, 0 at the end of the open input, -1 on error.
+ * The line stays in buf until the next call, with one spare byte after
+ * it.
  */
 static int
 next_line(struct voc_reader *r, char **line, size_t *len,
     struct voc_error *err)
 {
+	if (r->cr_mode < 0 && decide_cr(r, err) < 0)
+		return -1;
 	for (;;) {
-		char *nl = memchr(r->buf + r->scan, '\n', r->end - r->scan);
+		char *nl = line_end(r);
 
 		if (nl != NULL) {
 			*line = r->buf + r->pos;
@@ -324,7 +502,6 @@ next_line(struct voc_reader *r, char **line, size_t *len,
 			r->pos = r->scan = (size_t)(nl + 1 - r->buf);
 			break;
 		}
-		r->scan = r->end;
 		if (r->eof) {
 			if (r->pos == r->end)
 				return 0;
@@ -341,6 +518,8 @@ next_line(struct voc_reader *r, char **line, size_t *len,
 	}
 	r->line_no++;
 	r->consumed += *len;
+	if (memchr(*line, '\0', *len) != NULL)
+		r->nul_seen = 1;
 	size_t ok = voc_text_utf8_check(*line, *len);
 	if (ok != *len)
 		return voc_error_set(err, VOC_ERR_DATA, r->name, r->line_no,
@@ -373,11 +552,11 @@ peek(struct voc_reader *r, size_t n, struct voc_error *err)
  * so far become undecoded input and iconv takes over from here.
  */
 static int
-start_utf16(struct voc_reader *r, struct voc_error *err)
+start_utf16(struct voc_reader *r, const char *enc, struct voc_error *err)
 {
 	size_t n = r->end - r->pos;
 
-	if ((r->cd = iconv_open("UTF-8", "UTF-16")) == (iconv_t)-1)
+	if ((r->cd = iconv_open("UTF-8", enc)) == (iconv_t)-1)
 		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
 		    "cannot decode UTF-16: %s", strerror(errno));
 	if (n > r->rawcap) {
@@ -391,9 +570,34 @@ start_utf16(struct voc_reader *r, struct voc_error *err)
 	memcpy(r->raw, r->buf + r->pos, n);
 	r->rawlen = n;
 	r->pos = r->end = r->scan = 0;
+	r->eof = 0;	/* of the decoded bytes: the raw ones are there */
 	r->auto_utf16 = 1;
-	r->opts.encoding = "UTF-16";
+	r->opts.encoding = enc;
 	return 0;
+}
+
+/*
+ * UTF-16 without a byte-order mark: text in a Latin script has a zero
+ * byte in every other place, and a text file in any other encoding has
+ * none.  Looks at the first 64 bytes: "UTF-16LE", "UTF-16BE" or NULL.
+ */
+static const char *
+sniff_utf16(const unsigned char *b, size_t n)
+{
+	size_t zero[2] = {0, 0};
+
+	if (n > 64)
+		n = 64;
+	n &= ~(size_t)1;
+	if (n < 4)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		zero[i & 1] += b[i] == 0;
+	if (zero[0] == 0 && zero[1] * 2 >= n / 2)
+		return "UTF-16LE";
+	if (zero[1] == 0 && zero[0] * 2 >= n / 2)
+		return "UTF-16BE";
+	return NULL;
 }
 
 static int
@@ -411,7 +615,17 @@ skip_bom(struct voc_reader *r, struct voc_error *err)
 	const unsigned char *b = (const unsigned char *)r->buf + r->pos;
 	if (r->cd == (iconv_t)-1 && r->end - r->pos >= 2 &&
 	    ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
-		if (start_utf16(r, err) < 0 || peek(r, 3, err) < 0)
+		if (start_utf16(r, "UTF-16", err) < 0 || peek(r, 3, err) < 0)
+			return -1;
+	} else if (r->cd == (iconv_t)-1) {
+		const char *enc;
+
+		if (peek(r, 64, err) < 0)
+			return -1;
+		enc = sniff_utf16((const unsigned char *)r->buf + r->pos,
+		    r->end - r->pos);
+		if (enc != NULL && (start_utf16(r, enc, err) < 0 ||
+		    peek(r, 3, err) < 0))
 			return -1;
 	}
 	if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF",
@@ -696,13 +910,15 @@ split_quoted(struct voc_reader *r, const char *line, size_t len,
 	return 1;
 }
 
-/* A CR anywhere but before the final LF ends a record for libcsv. */
+/* A CR anywhere but at the line's end (alone or before the final LF)
+ * ends a record for libcsv. */
 static int
 lone_cr(const char *s, size_t len)
 {
 	const char *cr = memchr(s, '\r', len);
 
-	return cr != NULL && !(cr + 2 == s + len && cr[1] == '\n');
+	return cr != NULL && !(cr + 1 == s + len ||
+	    (cr + 2 == s + len && cr[1] == '\n'));
 }
 
 static int
@@ -753,9 +969,16 @@ csv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 		}
 		/* A blank line is no record, except where the header has one
 		 * column: there it is an empty answer, to be counted. */
-		if (r->csv.pstate == 0 && blank(line, len) && r->ncols != 1)
-			continue;
-		if (r->csv.pstate == 0 && !r->opts.libcsv_only) {
+		if (r->csv.pstate == 0 && blank(line, len)) {
+			if (r->ncols != 1)
+				continue;
+			/* libcsv would drop it: split here in every mode. */
+			return split_line(r, line, len, row) < 0 ? oom(err) : 1;
+		}
+		/* With CR line ends, an LF inside a line is a record end
+		 * too, which only libcsv knows. */
+		if (r->csv.pstate == 0 && !r->opts.libcsv_only &&
+		    !(r->cr_mode && len > 1 && memchr(line, '\n', len - 1))) {
 			if (memchr(line, '"', len) == NULL &&
 			    !lone_cr(line, len)) {
 				return split_line(r, line, len, row) < 0 ?
@@ -778,6 +1001,30 @@ csv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 }
 
 /* ---- JSON Lines ---- */
+
+/*
+ * jansson reports a failed allocation inside the parser as a syntax
+ * error, which would make out of memory a skipped row.  Its allocations
+ * go through these, which note a failure for the thread that parses.
+ */
+static _Thread_local int json_oom;
+static pthread_once_t json_alloc_once = PTHREAD_ONCE_INIT;
+
+static void *
+json_alloc(size_t size)
+{
+	void *p = malloc(size);
+
+	if (p == NULL)
+		json_oom = 1;
+	return p;
+}
+
+static void
+json_alloc_setup(void)
+{
+	json_set_alloc_funcs(json_alloc, free);
+}
 
 static int
 json_scalar_text(json_t *v, char *tmp, size_t size, const char **s,
@@ -891,6 +1138,58 @@ json_blank(const char *s, size_t len)
 	return 1;
 }
 
+/*
+ * What is wrong with a line that is not a JSON object, in words that
+ * name the input's problem ("not valid JSON: ..."), not the parser's
+ * flags or internals (jansson's texts quote the input and name its
+ * options).
+ */
+static void
+json_why(json_t *v, const json_error_t *e, char *buf, size_t size)
+{
+	static const char *const type[] = {
+		"an object", "an array", "a string", "an integer",
+		"a number", "true", "false", "null",
+	};
+	const char *what;
+
+	if (v != NULL) {
+		snprintf(buf, size, "%s, not an object",
+		    type[json_typeof(v)]);
+		return;
+	}
+	switch (json_error_code(e)) {
+	case json_error_null_character:
+		what = "a NUL character (\\u0000) in a string";
+		break;
+	case json_error_stack_overflow:
+		what = "arrays or objects nested too deep";
+		break;
+	case json_error_premature_end_of_input:
+		what = "the line ends inside a value";
+		break;
+	case json_error_end_of_input_expected:
+		what = "more than one value on the line";
+		break;
+	case json_error_numeric_overflow:
+		what = "a number too large";
+		break;
+	case json_error_invalid_utf8:
+		what = "invalid UTF-8";
+		break;
+	default:
+		what = strncmp(e->text, "control character", 17) == 0 ?
+		    "a control character in a string (it must be escaped)" :
+		    "a syntax error";
+		break;
+	}
+	if (e->column > 0)
+		snprintf(buf, size, "not valid JSON: %s (column %d)", what,
+		    e->column);
+	else
+		snprintf(buf, size, "not valid JSON: %s", what);
+}
+
 /* The next JSON Lines record: 1, 0 at the end, -1.  With names set, the
  * record's keys also become the header. */
 static int
@@ -934,19 +1233,24 @@ json_record(struct voc_reader *r, struct voc_row *row, int names,
 			return 1;
 		}
 	}
+	pthread_once(&json_alloc_once, json_alloc_setup);
+	json_oom = 0;
 	obj = json_loadb(line, len, 0, &jerr);
-	if (obj == NULL || !json_is_object(obj)) {
-		if (names) {
-			json_decref(obj);
-			return voc_error_set(err, VOC_ERR_DATA, r->name,
-			    r->line_no, "the first JSON Lines record is not "
-			    "an object%s%s", obj ? "" : ": ",
-			    obj ? "" : jerr.text);
-		}
-		snprintf(r->errbuf, sizeof(r->errbuf), "%s%s",
-		    obj ? "not a JSON object" : "invalid JSON: ",
-		    obj ? "" : jerr.text);
+	if (json_oom || (obj == NULL &&
+	    json_error_code(&jerr) == json_error_out_of_memory)) {
 		json_decref(obj);
+		return oom(err);
+	}
+	if (obj == NULL || !json_is_object(obj)) {
+		char why[160];
+
+		json_why(obj, &jerr, why, sizeof(why));
+		json_decref(obj);
+		if (names)
+			return voc_error_set(err, VOC_ERR_DATA, r->name,
+			    r->line_no, "the first JSON Lines record is %s",
+			    why);
+		snprintf(r->errbuf, sizeof(r->errbuf), "%s", why);
 		row->error = r->errbuf;
 		row->nfields = 0;
 		return 1;
@@ -1092,6 +1396,15 @@ set_numbered_names(struct voc_reader *r, size_t n)
 	return 0;
 }
 
+/* A record has been checked for NUL bytes: the mark is cleared when no
+ * record of the lines that set it is left, queued or begun in libcsv. */
+static void
+nul_checked(struct voc_reader *r)
+{
+	if (r->rhead >= r->nrows && r->csv.pstate == 0)
+		r->nul_seen = 0;
+}
+
 /*
  * Reads the header of the open input (and for the first input decides the
  * format and the column names), then drops --skip-rows records.
@@ -1152,6 +1465,13 @@ start_input(struct voc_reader *r, struct voc_error *err)
 		r->pending_line = row.line;
 		return 0;
 	}
+	for (size_t i = 0; r->nul_seen && i < row.nfields; i++)
+		if (memchr(row.field[i], '\0', row.len[i]) != NULL)
+			return voc_error_set(err, VOC_ERR_DATA, r->name,
+			    row.line, "NUL byte in the header (column %zu): "
+			    "not a text file, or UTF-16 (try --encoding "
+			    "utf-16le)", i + 1);
+	nul_checked(r);
 	if (first) {
 		if ((r->colnames = calloc(row.nfields, sizeof(char *))) == NULL)
 			return oom(err);
@@ -1191,10 +1511,13 @@ seek_range(struct voc_reader *r, struct voc_error *err)
 	if (!voc_reader_plain(r))
 		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
 		    "a byte range of an input that is not a plain file");
-	if (gzseek(r->gz, (z_off_t)r->opts.range_start, SEEK_SET) < 0)
+	if (lseek(r->fd, (off_t)r->opts.range_start, SEEK_SET) < 0)
 		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
 		    "cannot seek: %s", strerror(errno));
 	r->raw_off = r->opts.range_start;
+	r->zs.next_in = (unsigned char *)r->zin;
+	r->zs.avail_in = 0;
+	r->fd_eof = 0;
 	r->pos = r->end = r->scan = 0;
 	r->eof = 0;
 	r->line_no = 0;
@@ -1225,6 +1548,7 @@ voc_reader_open(const char *const *paths, size_t npaths,
 	r->fmt = opts->format;
 	r->delim = opts->delim;
 	r->cd = (iconv_t)-1;
+	r->fd = -1;
 	if (npaths == 0) {
 		paths = stdin_only;
 		npaths = 1;
@@ -1366,6 +1690,17 @@ voc_reader_next(struct voc_reader *r, struct voc_row *row,
 		    row->nfields, row->nfields == 1 ? "" : "s", r->ncols);
 		row->error = r->errbuf;
 	}
+	/* A NUL would cut a field short wherever it is used as a C string:
+	 * the row is bad. */
+	if (r->nul_seen) {
+		for (size_t i = 0; row->error == NULL && i < row->nfields; i++)
+			if (memchr(row->field[i], '\0', row->len[i]) != NULL) {
+				snprintf(r->errbuf, sizeof(r->errbuf),
+				    "NUL byte in column %zu", i + 1);
+				row->error = r->errbuf;
+			}
+		nul_checked(r);
+	}
 	return 1;
 }
 
@@ -1424,6 +1759,9 @@ voc_reader_close(struct voc_reader *r)
 	if (r == NULL)
 		return;
 	close_input(r);
+	if (r->zs_ready)
+		inflateEnd(&r->zs);
+	free(r->zin);
 	if (r->cd != (iconv_t)-1)
 		iconv_close(r->cd);
 	if (r->csv_ready)

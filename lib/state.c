@@ -522,6 +522,9 @@ header(json_t *o, const struct voc_state_hdr *h, struct voc_books *books,
 		    why ? why : "");
 		b.first_line = json_is_integer(l) ?
 		    (long)json_integer_value(l) : 0;
+		/* State files are input too: one-line messages. */
+		voc_error_clean(b.first_why, sizeof(b.first_why));
+		voc_error_clean(b.first_file, sizeof(b.first_file));
 	}
 	json_t *rs = json_object_get(o, "reasons");
 	for (size_t i = 0; json_is_array(rs) && i < json_array_size(rs) &&
@@ -539,6 +542,8 @@ header(json_t *o, const struct voc_state_hdr *h, struct voc_books *books,
 		snprintf(x->file, sizeof(x->file), "%s", f ? f : "");
 		snprintf(x->why, sizeof(x->why), "%s", why ? why : "");
 		x->line = json_is_integer(l) ? (long)json_integer_value(l) : 0;
+		voc_error_clean(x->why, sizeof(x->why));
+		voc_error_clean(x->file, sizeof(x->file));
 		x->n = (long long)json_integer_value(n);
 		b.nreason++;
 	}

@@ -2,6 +2,16 @@
  * Mergeable statistics (see include/voc/stats.h).  Every state is sums,
  * so merging is addition; weighted and unweighted data share one code
  * path, the unweighted case being weights of 1.
+ *
+ * Weights may come at any scale (survey weights of 1e-200 or 1e300 are
+ * a unit choice, not an error), and every result is a ratio in which
+ * the scale cancels.  The sums of squared weights, though, would leave
+ * the range of a double long before the weights do.  So the sums are
+ * kept relative to a power of two, 2^scale: 0 for weights between
+ * 2^-64 and 2^64 (then the sums are the plain ones, exactly as before),
+ * else the binary exponent of the first weight, moved up when a weight
+ * more than 2^128 times larger comes.  Scaling by a power of two is
+ * exact, so states of ordinary weights merge exactly as before.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -44,21 +54,84 @@ voc_nps_classify(int score)
 	    VOC_NPS_DETRACTOR;
 }
 
+/* Weights within 2^-SCALE_FREE..2^SCALE_FREE need no scale; relative
+ * weights past 2^SCALE_MOVE move it. */
+#define SCALE_FREE 64
+#define SCALE_MOVE 128
+
+/*
+ * The scale the sums of a state with total relative weight w should
+ * have once weight is added: *to.  Returns weight relative to it.
+ */
+static double
+scale_for(int scale, double w, double weight, int *to)
+{
+	int e;
+
+	*to = scale;
+	if (!(weight != 0) || isinf(weight) || isnan(weight))
+		return ldexp(weight, -scale);
+	frexp(weight, &e);
+	if (w == 0)
+		*to = e > SCALE_FREE || e < -SCALE_FREE ? e : 0;
+	else if (e - scale > SCALE_MOVE)
+		*to = e;
+	return ldexp(weight, -*to);
+}
+
+static void
+nps_rescale(struct voc_nps *a, int to)
+{
+	int by = a->scale - to;
+
+	if (by == 0)
+		return;
+	for (int k = 0; k < 3; k++) {
+		a->w[k] = ldexp(a->w[k], by);
+		a->w2[k] = ldexp(a->w2[k], 2 * by);
+	}
+	a->scale = to;
+}
+
 void
 voc_nps_add(struct voc_nps *a, enum voc_nps_class c, double weight)
 {
+	int to;
+	double w = scale_for(a->scale, a->w[0] + a->w[1] + a->w[2], weight,
+	    &to);
+
+	if (to != a->scale)
+		nps_rescale(a, to);
 	a->n[c]++;
-	a->w[c] += weight;
-	a->w2[c] += weight * weight;
+	a->w[c] += w;
+	a->w2[c] += w * w;
+}
+
+/* The common scale of two states: that of the one with the larger
+ * weights, or the other's when one has no weight at all. */
+static int
+common_scale(int sa, double wa, int sb, double wb)
+{
+	if (wa == 0)
+		return sb;
+	if (wb == 0)
+		return sa;
+	return sa > sb ? sa : sb;
 }
 
 void
 voc_nps_merge(struct voc_nps *a, const struct voc_nps *b)
 {
+	struct voc_nps t = *b;
+	int to = common_scale(a->scale, a->w[0] + a->w[1] + a->w[2],
+	    b->scale, b->w[0] + b->w[1] + b->w[2]);
+
+	nps_rescale(a, to);
+	nps_rescale(&t, to);
 	for (int k = 0; k < 3; k++) {
-		a->n[k] += b->n[k];
-		a->w[k] += b->w[k];
-		a->w2[k] += b->w2[k];
+		a->n[k] += t.n[k];
+		a->w[k] += t.w[k];
+		a->w2[k] += t.w2[k];
 	}
 }
 
@@ -66,11 +139,18 @@ void
 voc_nps_less(struct voc_nps *out, const struct voc_nps *a,
     const struct voc_nps *b)
 {
+	struct voc_nps x = *a, y = *b;
+	int to = common_scale(a->scale, a->w[0] + a->w[1] + a->w[2],
+	    b->scale, b->w[0] + b->w[1] + b->w[2]);
+
+	nps_rescale(&x, to);
+	nps_rescale(&y, to);
 	for (int k = 0; k < 3; k++) {
-		out->n[k] = a->n[k] - b->n[k];
-		out->w[k] = a->w[k] - b->w[k];
-		out->w2[k] = a->w2[k] - b->w2[k];
+		out->n[k] = x.n[k] - y.n[k];
+		out->w[k] = x.w[k] - y.w[k];
+		out->w2[k] = x.w2[k] - y.w2[k];
 	}
+	out->scale = to;
 }
 
 static double
@@ -237,10 +317,31 @@ voc_stats_newcombe_p(double p1, double n1, double p2, double n2)
 	return (a + b) / 2;
 }
 
+static void
+rating_rescale(struct voc_rating *a, int to)
+{
+	int by = a->scale - to;
+
+	if (by == 0)
+		return;
+	a->w = ldexp(a->w, by);
+	a->wx = ldexp(a->wx, by);
+	a->wx2 = ldexp(a->wx2, by);
+	a->w2 = ldexp(a->w2, 2 * by);
+	a->top_w = ldexp(a->top_w, by);
+	a->bottom_w = ldexp(a->bottom_w, by);
+	a->scale = to;
+}
+
 void
 voc_rating_add(struct voc_rating *a, double x, double weight, int top,
     int bottom)
 {
+	int to;
+
+	weight = scale_for(a->scale, a->w, weight, &to);
+	if (to != a->scale)
+		rating_rescale(a, to);
 	a->n++;
 	a->w += weight;
 	a->wx += weight * x;
@@ -257,8 +358,13 @@ voc_rating_add(struct voc_rating *a, double x, double weight, int top,
 }
 
 void
-voc_rating_merge(struct voc_rating *a, const struct voc_rating *b)
+voc_rating_merge(struct voc_rating *a, const struct voc_rating *src)
 {
+	struct voc_rating t = *src, *b = &t;
+	int to = common_scale(a->scale, a->w, src->scale, src->w);
+
+	rating_rescale(a, to);
+	rating_rescale(b, to);
 	a->n += b->n;
 	a->top_n += b->top_n;
 	a->bottom_n += b->bottom_n;
@@ -271,9 +377,15 @@ voc_rating_merge(struct voc_rating *a, const struct voc_rating *b)
 }
 
 void
-voc_rating_less(struct voc_rating *out, const struct voc_rating *a,
-    const struct voc_rating *b)
+voc_rating_less(struct voc_rating *out, const struct voc_rating *all,
+    const struct voc_rating *part)
 {
+	struct voc_rating x = *all, y = *part, *a = &x, *b = &y;
+	int to = common_scale(all->scale, all->w, part->scale, part->w);
+
+	rating_rescale(a, to);
+	rating_rescale(b, to);
+	out->scale = to;
 	out->n = a->n - b->n;
 	out->top_n = a->top_n - b->top_n;
 	out->bottom_n = a->bottom_n - b->bottom_n;

@@ -116,7 +116,7 @@ match(const struct voc_table *t, const char *e, uint64_t h, const char *key,
 	const struct head *hd = (const struct head *)e;
 
 	return hd->hash_lo == (uint32_t)h && hd->keylen == len &&
-	    memcmp(ent_key(t, e), key, len) == 0;
+	    (len == 0 || memcmp(ent_key(t, e), key, len) == 0);
 }
 
 /* The slot holding key, or the empty slot where it would go. */
@@ -200,7 +200,7 @@ void *
 voc_table_get(struct voc_table *t, const char *key, size_t keylen)
 {
 	if (t->last != NULL && ((struct head *)t->last)->keylen == keylen &&
-	    memcmp(ent_key(t, t->last), key, keylen) == 0)
+	    (keylen == 0 || memcmp(ent_key(t, t->last), key, keylen) == 0))
 		return ent_state(t->last);
 	uint64_t h = hash(key, keylen);
 	struct slot *s = probe(t, h, key, keylen);

@@ -111,6 +111,8 @@ voc_text_width(const char *str, size_t len)
 
 /* The ideographic space U+3000, which Japanese input methods type. */
 #define IDEO_SPACE "\xE3\x80\x80"
+/* U+00A0, which spreadsheets and web forms leave for a blank cell. */
+#define NO_BREAK_SPACE "\xC2\xA0"
 
 void
 voc_text_trim(const char **s, size_t *len)
@@ -126,6 +128,9 @@ voc_text_trim(const char **s, size_t *len)
 		} else if (n >= 3 && memcmp(p, IDEO_SPACE, 3) == 0) {
 			p += 3;
 			n -= 3;
+		} else if (n >= 2 && memcmp(p, NO_BREAK_SPACE, 2) == 0) {
+			p += 2;
+			n -= 2;
 		} else
 			break;
 	}
@@ -135,6 +140,8 @@ voc_text_trim(const char **s, size_t *len)
 			n--;
 		else if (n >= 3 && memcmp(p + n - 3, IDEO_SPACE, 3) == 0)
 			n -= 3;
+		else if (n >= 2 && memcmp(p + n - 2, NO_BREAK_SPACE, 2) == 0)
+			n -= 2;
 		else
 			break;
 	}

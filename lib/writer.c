@@ -5,13 +5,22 @@
  * characters count two).  Numbers are formatted here, once, with '.' as
  * the decimal mark whatever the locale: programs never call printf on a
  * double themselves.
+ *
+ * Output column names are unique: a group column named like an output
+ * column ("-g n") would otherwise make a JSON object with one key twice
+ * and a CSV header no one can address.  The writer cannot tell a group
+ * column from a result, so the rule is positional: the first column of a
+ * name keeps it, and each later one gets "_2", "_3", ... (the first
+ * suffix no column has).
  */
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "voc/error.h"
 #include "voc/text.h"
 #include "voc/writer.h"
 
@@ -83,6 +92,42 @@ put_json_string(FILE *fp, const char *s)
 	putc('"', fp);
 }
 
+/* Whether name is among orig[0..n) or done[0..k). */
+static int
+name_used(const char *const *orig, size_t n, char *const *done, size_t k,
+    const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(orig[i], name) == 0)
+			return 1;
+	for (size_t i = 0; i < k; i++)
+		if (strcmp(done[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Column i's output name: its own, or with the first free "_N" suffix
+ * when an earlier column has the name (see the top of the file).  Free
+ * means no column's given name and no name handed out before.  NULL
+ * when out of memory. */
+static char *
+unique_name(const char *const *names, size_t ncols, size_t i,
+    char *const *done)
+{
+	size_t size = strlen(names[i]) + 24;
+	char *s;
+
+	if (!name_used(names, i, done, i, names[i]))
+		return strdup(names[i]);
+	if ((s = malloc(size)) == NULL)
+		return NULL;
+	for (unsigned long k = 2;; k++) {
+		snprintf(s, size, "%s_%lu", names[i], k);
+		if (!name_used(names, ncols, done, i, s))
+			return s;
+	}
+}
+
 struct voc_writer *
 voc_writer_open(FILE *fp, enum voc_outfmt fmt, int precision,
     const char *const *names, size_t ncols)
@@ -98,21 +143,47 @@ voc_writer_open(FILE *fp, enum voc_outfmt fmt, int precision,
 	w->precision = precision;
 	w->ncols = ncols;
 	for (size_t i = 0; i < ncols; i++)
-		if ((w->names[i] = strdup(names[i])) == NULL)
-			w->oom = 1;
+		if ((w->names[i] = unique_name(names, ncols, i, w->names)) ==
+		    NULL) {
+			for (size_t k = 0; k < i; k++)
+				free(w->names[k]);
+			free(w->names);
+			free(w);
+			return NULL;
+		}
 	if (fmt == VOC_OUT_CSV || fmt == VOC_OUT_TSV) {
 		for (size_t i = 0; i < ncols; i++) {
 			if (i > 0)
 				putc(fmt == VOC_OUT_CSV ? ',' : '\t', fp);
-			put_csv(fp, names[i], fmt == VOC_OUT_CSV ? ',' : '\t');
+			put_csv(fp, w->names[i], fmt == VOC_OUT_CSV ? ',' :
+			    '\t');
 		}
 		putc('\n', fp);
 	} else if (fmt == VOC_OUT_TABLE) {
 		for (size_t i = 0; i < ncols; i++) {
-			voc_writer_str(w, names[i]);
+			voc_writer_str(w, w->names[i]);
 		}
 	}
 	return w;
+}
+
+/* Cells of the table format are for a terminal: control characters in
+ * them are shown as escapes, never sent. */
+static char *
+table_text(const char *s)
+{
+	size_t len = strlen(s), size = len * 4 + 1;
+	char *buf;
+
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F ||
+		    (unsigned char)s[i] == 0xC2 || (unsigned char)s[i] >= 0xF5)
+			goto escape;
+	return strdup(s);
+escape:
+	if ((buf = malloc(size)) == NULL)
+		return NULL;
+	return voc_error_escape(s, len, SIZE_MAX, buf, size);
 }
 
 /* Writes one cell; s NULL is unknown, num says it is a number. */
@@ -133,7 +204,7 @@ cell(struct voc_writer *w, const char *s, int num)
 			w->cells = c;
 			w->cap = cap;
 		}
-		w->cells[w->ncells].s = s ? strdup(s) : NULL;
+		w->cells[w->ncells].s = s ? table_text(s) : NULL;
 		if (s != NULL && w->cells[w->ncells].s == NULL)
 			w->oom = 1;
 		w->cells[w->ncells++].num = num;

@@ -33,6 +33,37 @@ int voc_error_set(struct voc_error *err, enum voc_errkind kind,
     const char *file, long line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/*
+ * Messages are one line of plain text whatever the input holds: a field
+ * quoted in a message could otherwise end the line and forge a second
+ * "prog: ..." line, or carry terminal escape codes.
+ *
+ * voc_error_escape copies s[0..len) into buf (size bytes, always
+ * NUL-terminated) with control characters written as escapes (\n, \r,
+ * \t, \x1b; C1 controls as \u0085; bytes that are not UTF-8 as \xHH),
+ * cut at a character boundary after max input bytes with "…" appended
+ * (max SIZE_MAX: no cut).  It stops early, at a character boundary, when
+ * buf is full.  Returns buf.
+ */
+char *voc_error_escape(const char *s, size_t len, size_t max, char *buf,
+    size_t size);
+
+/* The form for a value quoted in a message: voc_error_escape with max
+ * VOC_ERROR_QUOTE_MAX.  VOC_ERROR_QUOTE_SIZE bytes of buf always hold
+ * the whole result. */
+#define VOC_ERROR_QUOTE_MAX 40
+#define VOC_ERROR_QUOTE_SIZE (VOC_ERROR_QUOTE_MAX * 4 + 8)
+char *voc_error_quote(const char *s, size_t len, char *buf, size_t size);
+
+/*
+ * Makes a formatted message safe in place (size: the bytes msg may use):
+ * control characters escaped, and every "..." span longer than
+ * VOC_ERROR_QUOTE_MAX bytes cut with "…".  voc_error_set applies it to
+ * every message; code that formats messages of its own (skip reasons)
+ * calls it once on the result.
+ */
+void voc_error_clean(char *msg, size_t size);
+
 /* Formats "FILE:LINE: message" (or "message") into buf; returns buf. */
 char *voc_error_format(const struct voc_error *err, char *buf, size_t size);
 

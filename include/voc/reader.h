@@ -33,9 +33,11 @@ struct voc_reader_opts {
 
 /*
  * One record.  The strings are NUL-terminated and stay valid until the
- * next call to voc_reader_next() or voc_reader_close().  When error is not
- * NULL the record is bad (ragged, invalid JSON) and should be skipped and
- * counted; its fields are then not to be used.
+ * next call to voc_reader_next() or voc_reader_close(); a good record's
+ * fields hold no NUL byte.  When error is not NULL the record is bad
+ * (ragged, not a JSON object, a NUL byte in a field) and should be
+ * skipped and counted; its fields are then not to be used.  Lines end at
+ * LF, CR LF, or (when the input's first line break is one) a lone CR.
  */
 struct voc_row {
 	size_t nfields;
@@ -78,8 +80,10 @@ int voc_reader_delim(const struct voc_reader *r);
 /*
  * Reads the next record into *row.  Returns 1 for a record, 0 at the end
  * of the last input, -1 on an error that stops reading (I/O, truncated
- * gzip, invalid UTF-8, an unterminated quote, a header that differs from
- * the first file's), with err filled.
+ * gzip, bytes after the last gzip member, invalid UTF-8, an unterminated
+ * quote, a header that differs from the first file's or holds a NUL),
+ * with err filled.  UTF-16 input is decoded when it has a byte-order
+ * mark or, without one, when its zero bytes show it.
  */
 int voc_reader_next(struct voc_reader *r, struct voc_row *row,
     struct voc_error *err);

@@ -33,6 +33,7 @@ struct voc_nps {
 	long long n[3];		/* answers per class */
 	double w[3];		/* sum of weights per class */
 	double w2[3];		/* sum of squared weights per class */
+	int scale;		/* the sums are of weight * 2^-scale */
 };
 
 void voc_nps_add(struct voc_nps *a, enum voc_nps_class c, double weight);
@@ -114,6 +115,7 @@ struct voc_rating {
 	long long top_n, bottom_n;
 	double w, wx, wx2, w2;	/* sums of w, w x, w x^2, w^2 */
 	double top_w, bottom_w;
+	int scale;		/* the sums are of weight * 2^-scale */
 };
 
 void voc_rating_add(struct voc_rating *a, double x, double weight, int top,

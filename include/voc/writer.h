@@ -24,7 +24,10 @@ int voc_writer_parse_format(const char *name, enum voc_outfmt *fmt);
 
 /*
  * A writer on fp (not closed by the writer) for a table with ncols named
- * columns; names are copied.  precision is the number of decimals of
+ * columns; names are copied, and made unique: a name an earlier column
+ * has gets the first free suffix "_2", "_3", ... (so "-g n" beside the
+ * count "n" writes "n" and "n_2").  Table cells show control characters
+ * as escapes (\n, \x1b).  precision is the number of decimals of
  * non-integer numbers, or -1 for the shortest decimal that reads back as
  * the same double (2.853069..., not 2.85; 46.2, not 46.200000).  Returns
  * NULL when out of memory.

@@ -150,7 +150,7 @@ main(void)
 	const char *jl = "{\"id\":1,\"a\":{\"b\":\"x\",\"c\":2.5},\"n\":null}\n"
 	    "\n{\"id\":2,\"a\":{\"b\":\"y\"},\"n\":true}\nnot json\n";
 	CHECK_STR(dump(jl, strlen(jl), &o), "1:1|x|2.5|\n3:2|y||true\n"
-	    "4:!invalid JSON: '[' or '{' expected near 'not'\n");
+	    "4:!not valid JSON: a syntax error (column 3)\n");
 	r = open_str(jl, &o, &err);
 	CHECK(r != NULL && voc_reader_format(r) == VOC_FMT_JSONL);
 	CHECK_STR(voc_reader_colname(r, 1), "a.b");
@@ -236,6 +236,97 @@ main(void)
 		}
 	}
 	CHECK(same);
+
+	/* Reliability: gzip followed by plain bytes is an error naming the
+	 * offset of the first byte after the member (never dropped); two
+	 * members are read as one stream. */
+	{
+		char gzpath[80], data[256];
+		const char *gp = gzpath;
+		struct voc_row row;
+		long long glen;
+		int rc, n = 0;
+
+		snprintf(gzpath, sizeof(gzpath), "%s.gz", path);
+		gzFile gz = gzopen(gzpath, "wb");
+		gzputs(gz, "score\n9\n");
+		gzclose(gz);
+		FILE *fp = fopen(gzpath, "ab");
+		fseek(fp, 0, SEEK_END);
+		glen = ftell(fp);
+		fputs("10\n0\n", fp);
+		fclose(fp);
+		/* The input is read ahead: the error may come with the
+		 * header already. */
+		r = voc_reader_open(&gp, 1, &o, &err);
+		rc = -1;
+		while (r != NULL && (rc = voc_reader_next(r, &row, &err)) == 1)
+			n++;
+		CHECK(rc == -1 && n <= 1);
+		snprintf(data, sizeof(data), "data after the end of the gzip "
+		    "stream, at byte %lld of the file", glen);
+		CHECK_STR(err.msg, data);
+		voc_reader_close(r);
+
+		gz = gzopen(gzpath, "wb");
+		gzputs(gz, "score\n9\n");
+		gzclose(gz);
+		gz = gzopen(gzpath, "ab");
+		gzputs(gz, "10\n0\n");
+		gzclose(gz);
+		r = voc_reader_open(&gp, 1, &o, &err);
+		n = 0;
+		while (r != NULL && (rc = voc_reader_next(r, &row, &err)) == 1)
+			n++;
+		CHECK(rc == 0 && n == 3);
+		voc_reader_close(r);
+		unlink(gzpath);
+	}
+
+	/* A NUL inside a field makes the row bad (named, not cut short);
+	 * in the header it stops reading. */
+	CHECK_STR(dump("s,g\n9,a\0b\n10,b\n", 15, &o),
+	    "2:!NUL byte in column 2\n3:10|b\n");
+	CHECK_STR(dump("s,g\n9,\"a\0b\"\n10,b\n", 17, &o),
+	    "2:!NUL byte in column 2\n3:10|b\n");
+	CHECK_STR(dump("s,g\n9,\"a\0b\"\n10,b\n", 17, &lib),
+	    "2:!NUL byte in column 2\n3:10|b\n");
+	CHECK(strncmp(dump("s\0x,g\n9,a\n", 10, &o),
+	    "ERROR: NUL byte in the header (column 1)", 40) == 0);
+
+	/* UTF-16 without a byte-order mark, told from its zero bytes. */
+	CHECK_STR(dump("s\0,\0g\0\n\0" "9\0,\0a\0\n\0", 16, &o), "2:9|a\n");
+	CHECK_STR(dump("\0s\0,\0g\0\n\0" "9\0,\0a\0\n", 16, &o), "2:9|a\n");
+
+	/* JSON Lines errors in the reader's words. */
+	CHECK_STR(DUMP("{\"a\":1}\n{\"a\":\"x\\u0000y\"}\n[1]\n{\"a\":\n"
+	    "{\"a\":1} 2\n", &o), "1:1\n"
+	    "2:!not valid JSON: a NUL character (\\u0000) in a string "
+	    "(column 15)\n3:!an array, not an object\n"
+	    "4:!not valid JSON: the line ends inside a value\n"
+	    "5:!not valid JSON: more than one value on the line (column 9)\n");
+	{
+		char deep[6200];
+		size_t k = 0;
+
+		k += (size_t)snprintf(deep, sizeof(deep), "{\"a\":1}\n");
+		for (int i = 0; i < 3000; i++)
+			k += (size_t)snprintf(deep + k, sizeof(deep) - k, "[");
+		deep[k++] = '\n';
+		deep[k] = '\0';
+		CHECK(strstr(DUMP(deep, &o), "2:!not valid JSON: arrays or "
+		    "objects nested too deep") != NULL);
+	}
+
+	/* Lines ended by CR alone (classic Mac) are numbered as lines; a
+	 * CR LF pair is one line end. */
+	CHECK_STR(DUMP("a,b\r1,2\rx\r3,\"q\r\"\"r\"\r5,6\r", &o),
+	    "2:1|2\n3:!ragged row: 1 field, the header has 2\n"
+	    "4:3|q\r\"r\n6:5|6\n");
+	CHECK_STR(DUMP("a,b\r1,2\rx\r3,\"q\r\"\"r\"\r5,6\r", &lib),
+	    "2:1|2\n3:!ragged row: 1 field, the header has 2\n"
+	    "4:3|q\r\"r\n6:5|6\n");
+	CHECK_STR(DUMP("a,b\r\n1,2\r\n3,4\r", &o), "2:1|2\n3:3|4\n");
 
 	unlink(path);
 	return check_done("test_reader");

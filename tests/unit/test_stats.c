@@ -174,5 +174,78 @@ main(void)
 	voc_rating_add(&r1, 3, 1, 0, 0);
 	voc_rating_result(&r1, 0.95, &rr);
 	CHECK(rr.mean == 3 && isnan(rr.sd));
+
+	/* Weights at any scale give the same results: the case above with
+	 * both weights times 1e-200, 1e-300 (subnormal squares), 1e200 and
+	 * 5e307 (1.5e308 + 5e307: a sum past DBL_MAX). */
+	static const double scales[] = {1e-200, 1e-300, 1e200, 5e307};
+	for (int i = 0; i < 4; i++) {
+		struct voc_rating rs = {0};
+		voc_rating_add(&rs, 5, 3 * scales[i], 1, 0);
+		voc_rating_add(&rs, 1, 1 * scales[i], 0, 1);
+		voc_rating_result(&rs, 0.95, &rr);
+		CHECK_NEAR(rr.mean, 4, 1e-12);
+		CHECK_NEAR(rr.sd, sqrt(8), 1e-12);
+		CHECK_NEAR(rr.top, 0.75, 1e-12);
+		CHECK_NEAR(rr.n_eff, 16.0 / 10.0, 1e-12);
+	}
+	/* NPS: 2 promoters, 1 passive, 1 detractor, equal weights w: nps
+	 * 0.25 and se^2 = sum w^2 (y - nps)^2 / W^2 = (2 (0.75)^2 +
+	 * (0.25)^2 + (1.25)^2) / 16 = 2.75 / 16, whatever w is. */
+	static const double wsc[] = {1, 1e-200, 1e308, 3e-320};
+	for (int i = 0; i < 4; i++) {
+		struct voc_nps a = {0};
+		struct voc_nps_result res;
+
+		voc_nps_add(&a, VOC_NPS_PROMOTER, wsc[i]);
+		voc_nps_add(&a, VOC_NPS_PROMOTER, wsc[i]);
+		voc_nps_add(&a, VOC_NPS_PASSIVE, wsc[i]);
+		voc_nps_add(&a, VOC_NPS_DETRACTOR, wsc[i]);
+		CHECK(voc_nps_result(&a, VOC_CI_WALD, 0.95, 0, 1, &res) == 0);
+		CHECK_NEAR(res.nps, 0.25, 1e-12);
+		CHECK_NEAR(res.se, sqrt(2.75 / 16), 1e-12);
+		CHECK_NEAR(res.n_eff, 4, 1e-12);
+	}
+	/* Merging keeps one pass's numbers: ordinary weights exactly (the
+	 * sums are the plain ones), extreme ones to 12 digits, and states of
+	 * different scales (1e-200 beside 1e200: the small ones vanish, as
+	 * in one pass). */
+	{
+		static const double ws[] = {0.7, 1.3, 2.9, 0.4, 1.1, 5.5};
+		static const double fac[] = {1, 1e-250, 1e250};
+		for (int f = 0; f < 3; f++) {
+			struct voc_rating one = {0}, p1 = {0}, p2 = {0};
+			struct voc_rating_result r1, r2;
+			for (int i = 0; i < 6; i++) {
+				double x = 1 + i % 5, w = ws[i] * fac[f];
+				voc_rating_add(&one, x, w, x >= 4, x <= 2);
+				voc_rating_add(i < 3 ? &p1 : &p2, x, w, x >= 4,
+				    x <= 2);
+			}
+			voc_rating_merge(&p1, &p2);
+			voc_rating_result(&one, 0.95, &r1);
+			voc_rating_result(&p1, 0.95, &r2);
+			CHECK_NEAR(r2.mean, r1.mean, 1e-12 * fabs(r1.mean));
+			CHECK_NEAR(r2.sd, r1.sd, 1e-12 * r1.sd);
+			CHECK_NEAR(r2.n_eff, r1.n_eff, 1e-12 * r1.n_eff);
+			if (f == 0)
+				CHECK(r2.mean == r1.mean && p1.scale == 0);
+		}
+		struct voc_nps s1 = {0}, s2 = {0}, both = {0};
+		struct voc_nps_result x, y;
+		voc_nps_add(&s1, VOC_NPS_DETRACTOR, 1e-200);
+		voc_nps_add(&s2, VOC_NPS_PROMOTER, 1e200);
+		voc_nps_add(&both, VOC_NPS_DETRACTOR, 1e-200);
+		voc_nps_add(&both, VOC_NPS_PROMOTER, 1e200);
+		voc_nps_merge(&s1, &s2);
+		voc_nps_result(&s1, VOC_CI_WALD, 0.95, 0, 1, &x);
+		voc_nps_result(&both, VOC_CI_WALD, 0.95, 0, 1, &y);
+		CHECK(x.nps == 1 && y.nps == 1 && x.n == 2);
+		/* less: everyone but the promoter is the detractor. */
+		struct voc_nps d;
+		voc_nps_less(&d, &both, &s2);
+		voc_nps_result(&d, VOC_CI_WALD, 0.95, 0, 1, &x);
+		CHECK(d.n[VOC_NPS_DETRACTOR] == 1 && d.n[VOC_NPS_PROMOTER] == 0);
+	}
 	return check_done("test_stats");
 }

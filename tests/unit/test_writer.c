@@ -97,5 +97,73 @@ main(void)
 	CHECK(voc_text_scale_number("\xE3\x80\x80", 3, &v) == -1);
 	CHECK(voc_text_scale_number("n/a", 3, &v) == -2);
 	CHECK(!voc_text_ieq("Region", "REGIO", 5));
+
+	/* Unique output names: later duplicates get the first free "_N"
+	 * ("n_2" is taken by column 4, so the second "n" is "n_3"). */
+	{
+		static char out[512];
+		const char *dup[] = {"n", "A", "n", "n_2", "A"};
+		FILE *fp = tmpfile();
+		struct voc_error err;
+		struct voc_writer *w = voc_writer_open(fp, VOC_OUT_JSONL, -1,
+		    dup, 5);
+
+		voc_writer_str(w, "EU");
+		voc_writer_str(w, "x");
+		voc_writer_int(w, 1);
+		voc_writer_int(w, 2);
+		voc_writer_str(w, "y");
+		CHECK(voc_writer_close(w, 0, &err) == 0);
+		rewind(fp);
+		size_t n = fread(out, 1, sizeof(out) - 1, fp);
+		out[n] = '\0';
+		fclose(fp);
+		CHECK_STR(out, "{\"n\":\"EU\",\"A\":\"x\",\"n_3\":1,"
+		    "\"n_2\":2,\"A_2\":\"y\"}\n");
+	}
+
+	/* Table cells show control characters as escapes: no terminal
+	 * codes, no second line. */
+	{
+		static char out[512];
+		const char *names[] = {"g"};
+		FILE *fp = tmpfile();
+		struct voc_error err;
+		struct voc_writer *w = voc_writer_open(fp, VOC_OUT_TABLE, -1,
+		    names, 1);
+
+		voc_writer_str(w, "a\x1b[31m\nb");
+		CHECK(voc_writer_close(w, 0, &err) == 0);
+		rewind(fp);
+		size_t n = fread(out, 1, sizeof(out) - 1, fp);
+		out[n] = '\0';
+		fclose(fp);
+		CHECK_STR(out, "g\na\\x1b[31m\\nb\n");
+	}
+
+	/* Messages: values cut at 40 bytes on a character boundary, with
+	 * "…"; control characters escaped, so a message stays one line. */
+	{
+		struct voc_error err;
+		char q[VOC_ERROR_QUOTE_SIZE];
+
+		voc_error_set(&err, VOC_ERR_DATA, "f\nx", 2, "value \"%s\" bad",
+		    "1\nnps-score: forged\x1b[31m");
+		CHECK_STR(err.msg, "value \"1\\nnps-score: forged\\x1b[31m\" "
+		    "bad");
+		CHECK_STR(err.file, "f\\nx");
+		voc_error_set(&err, VOC_ERR_DATA, NULL, 0, "\"%s\" is long",
+		    "0123456789012345678901234567890123456789X");
+		CHECK_STR(err.msg, "\"0123456789012345678901234567890123456789"
+		    "\xE2\x80\xA6\" is long");
+		/* 39 ASCII bytes, then a 3-byte character: cut after it. */
+		CHECK_STR(voc_error_quote("012345678901234567890123456789012345678"
+		    "\xE6\x97\xA5x", 43, q, sizeof(q)),
+		    "012345678901234567890123456789012345678\xE6\x97\xA5"
+		    "\xE2\x80\xA6");
+		CHECK_STR(voc_error_quote("a\tb\xC2\x9B\xFF" "c", 7, q, sizeof(q)),
+		    "a\\tb\\u009b\\xFFc");
+		CHECK_STR(voc_error_quote("short", 5, q, sizeof(q)), "short");
+	}
 	return check_done("test_writer");
 }
