@@ -31,7 +31,7 @@ LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-HEADERS = $(wildcard include/voc/*.h)
+HEADERS = $(wildcard include/voc/*.h lib/*.h)
 # Fuzz harnesses (tests/fuzz/fuzz_NAME.c): `make check` replays each one's
 # corpus through a plain main(); `make fuzz` runs them under libFuzzer.
 FUZZ_NAMES = reader csv timeparse state

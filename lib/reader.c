@@ -7,6 +7,10 @@
  * decoded bytes are cut into physical lines, so each record knows the
  * line it starts on and each line is checked as UTF-8 once.
  *
+ * This file is the byte source, format detection, headers and the public
+ * API; CSV and TSV records are read in reader_csv.c, JSON Lines in
+ * reader_json.c, all over struct voc_reader (reader_impl.h).
+ *
  * CSV lines are parsed in one of two ways.  A line without a quote
  * character, met when no quoted field is open, is split in place on the
  * delimiter: that is most lines of most exports, and the fast path.  Any
@@ -31,90 +35,16 @@
 #include <unistd.h>
 
 #include <csv.h>
-#include <jansson.h>
 #include <zlib.h>
 
 #include "voc/jsonscan.h"
 #include "voc/reader.h"
 #include "voc/text.h"
 
-#define READ_CHUNK (256 * 1024)
+#include "reader_impl.h"
 
-struct field {
-	size_t off, len;
-};
-
-struct queued {
-	size_t first, n;
-	long line;
-};
-
-struct voc_reader {
-	struct voc_reader_opts opts;
-	char **paths;
-	size_t npaths, cur;
-	const char *name;		/* display name of the open input */
-
-	int fd;				/* the open input, or -1 */
-	char *zin;			/* bytes read, not yet used */
-	z_stream zs;			/* next_in, avail_in: those bytes */
-	int zs_ready, member_done, fd_eof;
-	iconv_t cd;
-	char *raw;			/* undecoded bytes, with iconv only */
-	size_t rawlen, rawcap;
-	int auto_utf16;			/* iconv set up by a UTF-16 BOM */
-	int eof;			/* the open input has no more bytes */
-	int was_gzip;
-	long long raw_off;		/* file offset of the next byte read */
-	int cr_mode;			/* lines end at CR: 1, no: 0, -1 */
-	int nul_seen;			/* a NUL byte in a line not checked */
-
-	char *buf;			/* decoded bytes: [pos, end) unread */
-	size_t cap, pos, end, scan;
-	long line_no;			/* physical line of the last line read */
-	unsigned long long consumed;
-
-	enum voc_format fmt;
-	int delim;
-
-	char **colnames;
-	size_t ncols;
-	/* JSON Lines: columns past the first object's keys were asked for
-	 * by name (voc_reader_want); seen[i - nfirst] says whether any
-	 * object had key i. */
-	size_t nfirst;
-	unsigned char *seen;
-	/* JSON Lines: the scanner that reads the columns' values without
-	 * building a tree (lib/jsonscan.c); NULL when it cannot serve. */
-	struct voc_jscan *js;
-	struct voc_jscan_value *jval;
-
-	/* CSV through libcsv. */
-	struct csv_parser csv;
-	int csv_ready;
-	char *arena;
-	size_t alen, acap;
-	struct field *fields;
-	size_t nf, fcap;
-	struct queued *rows;
-	size_t nrows, rhead, rcap;
-	long row_start;
-	int oom;
-
-	/* The record handed out. */
-	const char **outf;
-	size_t *outl;
-	size_t outcap;
-	char errbuf[256];
-
-	/* A data record read while finding the header (--no-header, JSONL). */
-	int have_pending;
-	size_t pending_n;
-	long pending_line;
-};
-
-static int
-grow(void **p, size_t *cap, size_t need, size_t size)
+int
+voc_rd_grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	size_t n = *cap ? *cap : 16;
 	void *q;
@@ -130,8 +60,8 @@ grow(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-static int
-oom(struct voc_error *err)
+int
+voc_rd_oom(struct voc_error *err)
 {
 	return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
 }
@@ -176,7 +106,7 @@ open_input(struct voc_reader *r, struct voc_error *err)
 	if (r->zin == NULL && (r->zin = malloc(READ_CHUNK)) == NULL) {
 		close(r->fd);
 		r->fd = -1;
-		return oom(err);
+		return voc_rd_oom(err);
 	}
 	r->zs.next_in = (unsigned char *)r->zin;
 	r->zs.avail_in = 0;
@@ -255,7 +185,7 @@ gz_start(struct voc_reader *r, struct voc_error *err)
 	int rc = r->zs_ready ? inflateReset2(&r->zs, 16 + MAX_WBITS) :
 	    inflateInit2(&r->zs, 16 + MAX_WBITS);
 	if (rc != Z_OK)
-		return oom(err);
+		return voc_rd_oom(err);
 	r->zs_ready = 1;
 	return 0;
 }
@@ -303,7 +233,7 @@ gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 				    "gzip stream, at byte %lld of the file",
 				    raw_tell(r));
 			if (inflateReset(&r->zs) != Z_OK)
-				return oom(err);
+				return voc_rd_oom(err);
 			r->member_done = 0;
 		}
 		if (r->zs.avail_in == 0) {
@@ -320,7 +250,7 @@ gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 		if (rc == Z_STREAM_END)
 			r->member_done = 1;
 		else if (rc == Z_MEM_ERROR)
-			return oom(err);
+			return voc_rd_oom(err);
 		else if (rc != Z_OK && rc != Z_BUF_ERROR)
 			return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
 			    "corrupt gzip stream (%s)", r->zs.msg ?
@@ -373,8 +303,8 @@ fill(struct voc_reader *r, struct voc_error *err)
 		r->pos = 0;
 	}
 	if (r->cap - r->end < READ_CHUNK + 1 &&
-	    grow((void **)&r->buf, &r->cap, r->end + READ_CHUNK + 1, 1) < 0)
-		return oom(err);
+	    voc_rd_grow((void **)&r->buf, &r->cap, r->end + READ_CHUNK + 1, 1) < 0)
+		return voc_rd_oom(err);
 	if (r->cd == (iconv_t)-1) {
 		int n = gz_read(r, r->buf + r->end, r->cap - r->end - 1, err);
 
@@ -487,8 +417,8 @@ line_end(struct voc_reader *r)
  * The line stays in buf until the next call, with one spare byte after
  * it.
  */
-static int
-next_line(struct voc_reader *r, char **line, size_t *len,
+int
+voc_rd_next_line(struct voc_reader *r, char **line, size_t *len,
     struct voc_error *err)
 {
 	if (r->cr_mode < 0 && decide_cr(r, err) < 0)
@@ -563,7 +493,7 @@ start_utf16(struct voc_reader *r, const char *enc, struct voc_error *err)
 		char *raw = realloc(r->raw, n > READ_CHUNK ? n : READ_CHUNK);
 
 		if (raw == NULL)
-			return oom(err);
+			return voc_rd_oom(err);
 		r->raw = raw;
 		r->rawcap = n > READ_CHUNK ? n : READ_CHUNK;
 	}
@@ -691,21 +621,12 @@ sniff_delim(struct voc_reader *r, struct voc_error *err)
 	return cand[best];
 }
 
-/* ---- CSV ---- */
-
-static int
-no_space(unsigned char c)
-{
-	(void)c;
-	return 0;
-}
-
 /* Appends s[0..len) and a NUL to the arena and sets *off to where it
  * starts; returns 0, or -1 when out of memory. */
-static int
-arena_add(struct voc_reader *r, const char *s, size_t len, size_t *off)
+int
+voc_rd_arena_add(struct voc_reader *r, const char *s, size_t len, size_t *off)
 {
-	if (grow((void **)&r->arena, &r->acap, r->alen + len + 1, 1) < 0)
+	if (voc_rd_grow((void **)&r->arena, &r->acap, r->alen + len + 1, 1) < 0)
 		return -1;
 	if (len > 0)
 		memcpy(r->arena + r->alen, s, len);
@@ -715,658 +636,19 @@ arena_add(struct voc_reader *r, const char *s, size_t len, size_t *off)
 	return 0;
 }
 
-static void
-csv_field_cb(void *s, size_t len, void *data)
-{
-	struct voc_reader *r = data;
-
-	if (grow((void **)&r->fields, &r->fcap, r->nf + 1,
-	    sizeof(*r->fields)) < 0 ||
-	    arena_add(r, s, len, &r->fields[r->nf].off) < 0) {
-		r->oom = 1;
-		return;
-	}
-	r->fields[r->nf++].len = len;
-}
-
-static void
-csv_row_cb(int c, void *data)
-{
-	struct voc_reader *r = data;
-	size_t first = r->nrows > 0 ? r->rows[r->nrows - 1].first +
-	    r->rows[r->nrows - 1].n : 0;
-
-	(void)c;
-	if (grow((void **)&r->rows, &r->rcap, r->nrows + 1,
-	    sizeof(*r->rows)) < 0) {
-		r->oom = 1;
-		return;
-	}
-	r->rows[r->nrows].first = first;
-	r->rows[r->nrows].n = r->nf - first;
-	r->rows[r->nrows].line = r->row_start;
-	r->nrows++;
-	/* A record ended by a lone CR may be followed by another on the
-	 * same physical line. */
-	r->row_start = r->line_no;
-}
-
-static int
-csv_setup(struct voc_reader *r, struct voc_error *err)
-{
-	if (r->csv_ready)
-		csv_free(&r->csv);
-	if (csv_init(&r->csv, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-		return oom(err);
-	csv_set_delim(&r->csv, (unsigned char)r->delim);
-	csv_set_space_func(&r->csv, no_space);
-	r->csv_ready = 1;
-	return 0;
-}
-
-static int
-out_room(struct voc_reader *r, size_t n)
+int
+voc_rd_out_room(struct voc_reader *r, size_t n)
 {
 	if (n <= r->outcap)
 		return 0;
 	size_t cap = r->outcap;
-	if (grow((void **)&r->outf, &cap, n, sizeof(*r->outf)) < 0)
+	if (voc_rd_grow((void **)&r->outf, &cap, n, sizeof(*r->outf)) < 0)
 		return -1;
 	cap = r->outcap;
-	if (grow((void **)&r->outl, &cap, n, sizeof(*r->outl)) < 0)
+	if (voc_rd_grow((void **)&r->outl, &cap, n, sizeof(*r->outl)) < 0)
 		return -1;
 	r->outcap = cap;
 	return 0;
-}
-
-static int
-pop_queued(struct voc_reader *r, struct voc_row *row)
-{
-	struct queued *q = &r->rows[r->rhead++];
-
-	if (out_room(r, q->n) < 0)
-		return -1;
-	for (size_t i = 0; i < q->n; i++) {
-		r->outf[i] = r->arena + r->fields[q->first + i].off;
-		r->outl[i] = r->fields[q->first + i].len;
-	}
-	row->nfields = q->n;
-	row->line = q->line;
-	row->field = r->outf;
-	row->len = r->outl;
-	return 1;
-}
-
-/* Splits a quote-free line in place. */
-static int
-split_line(struct voc_reader *r, char *line, size_t len, struct voc_row *row)
-{
-	size_t n = 0;
-	char *p = line, *e = line + len;
-
-	if (len > 0 && e[-1] == '\n')
-		e--;
-	if (e > line && e[-1] == '\r')
-		e--;
-	*e = '\0';
-	for (;;) {
-		char *d = memchr(p, r->delim, (size_t)(e - p));
-		char *fe = d ? d : e;
-
-		if (n == r->outcap && out_room(r, n + 1) < 0)
-			return -1;
-		r->outf[n] = p;
-		r->outl[n] = (size_t)(fe - p);
-		n++;
-		if (d == NULL)
-			break;
-		*d = '\0';
-		p = d + 1;
-	}
-	row->nfields = n;
-	row->line = r->line_no;
-	row->field = r->outf;
-	row->len = r->outl;
-	return 1;
-}
-
-/*
- * Splits a one-line record with quoted fields into the arena, as RFC 4180
- * reads it: a quoted field opens right after a delimiter or the line's
- * start, "" stands for ", and the closing quote is followed by a delimiter
- * or the line's end.  Returns 1, or 0 when the line is anything else (a
- * field that continues on the next line, a stray quote, a lone CR), which
- * is then libcsv's to read; -1 when out of memory.
- */
-static int
-split_quoted(struct voc_reader *r, const char *line, size_t len,
-    struct voc_row *row)
-{
-	const char *p = line, *e = line + len;
-	char delim = (char)r->delim;
-
-	if (len > 0 && e[-1] == '\n')
-		e--;
-	if (e > line && e[-1] == '\r')
-		e--;
-	if (memchr(line, '\r', (size_t)(e - line)) != NULL)
-		return 0;
-	r->alen = r->nf = 0;
-	for (;;) {
-		size_t start = r->alen;
-
-		if (grow((void **)&r->arena, &r->acap, r->alen +
-		    (size_t)(e - p) + 1, 1) < 0 || grow((void **)&r->fields,
-		    &r->fcap, r->nf + 1, sizeof(*r->fields)) < 0)
-			return -1;
-		if (p < e && *p == '"') {
-			for (p++;;) {
-				const char *q = memchr(p, '"', (size_t)(e - p));
-
-				if (q == NULL)
-					return 0;
-				memcpy(r->arena + r->alen, p, (size_t)(q - p));
-				r->alen += (size_t)(q - p);
-				p = q + 1;
-				if (p < e && *p == '"') {
-					r->arena[r->alen++] = '"';
-					p++;
-					continue;
-				}
-				break;
-			}
-			if (p < e && *p != delim)
-				return 0;
-		} else {
-			const char *d = memchr(p, delim, (size_t)(e - p));
-			const char *fe = d ? d : e;
-
-			if (memchr(p, '"', (size_t)(fe - p)) != NULL)
-				return 0;
-			memcpy(r->arena + r->alen, p, (size_t)(fe - p));
-			r->alen += (size_t)(fe - p);
-			p = fe;
-		}
-		r->arena[r->alen] = '\0';
-		r->fields[r->nf].off = start;
-		r->fields[r->nf].len = r->alen - start;
-		r->nf++;
-		r->alen++;
-		if (p == e)
-			break;
-		p++;	/* the delimiter */
-	}
-	if (out_room(r, r->nf) < 0)
-		return -1;
-	for (size_t i = 0; i < r->nf; i++) {
-		r->outf[i] = r->arena + r->fields[i].off;
-		r->outl[i] = r->fields[i].len;
-	}
-	row->nfields = r->nf;
-	row->line = r->line_no;
-	row->field = r->outf;
-	row->len = r->outl;
-	r->alen = r->nf = 0;
-	return 1;
-}
-
-/* A CR anywhere but at the line's end (alone or before the final LF)
- * ends a record for libcsv. */
-static int
-lone_cr(const char *s, size_t len)
-{
-	const char *cr = memchr(s, '\r', len);
-
-	return cr != NULL && !(cr + 1 == s + len ||
-	    (cr + 2 == s + len && cr[1] == '\n'));
-}
-
-static int
-blank(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] != '\r' && s[i] != '\n')
-			return 0;
-	return 1;
-}
-
-/* The next CSV record of the open input: 1, 0 at its end, -1. */
-static int
-csv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
-{
-	char *line;
-	size_t len;
-
-	for (;;) {
-		if (r->rhead < r->nrows)
-			return pop_queued(r, row) < 0 ? oom(err) : 1;
-		if (r->csv.pstate == 0) {
-			/* libcsv's state 0 is "no record begun": nothing in
-			 * the arena is still needed. */
-			r->alen = r->nf = r->nrows = r->rhead = 0;
-		}
-		int rc = next_line(r, &line, &len, err);
-		if (rc < 0)
-			return -1;
-		if (rc == 0) {
-			long start = r->row_start;
-			/* libcsv's state 2 is "in a field"; with quoted set,
-			 * no closing quote has been seen.  Its own check
-			 * (CSV_STRICT_FINI) works only in strict mode, which
-			 * would also refuse the stray quotes Excel users
-			 * type. */
-			if ((r->csv.pstate == 2 && r->csv.quoted) ||
-			    csv_fini(&r->csv, csv_field_cb, csv_row_cb, r) != 0)
-				return voc_error_set(err, VOC_ERR_DATA, r->name,
-				    start, "unterminated quoted field: the "
-				    "quote opened in this record is never "
-				    "closed");
-			if (r->oom)
-				return oom(err);
-			if (r->rhead < r->nrows)
-				continue;
-			return 0;
-		}
-		/* A blank line is no record, except where the header has one
-		 * column: there it is an empty answer, to be counted. */
-		if (r->csv.pstate == 0 && blank(line, len)) {
-			if (r->ncols != 1)
-				continue;
-			/* libcsv would drop it: split here in every mode. */
-			return split_line(r, line, len, row) < 0 ? oom(err) : 1;
-		}
-		/* With CR line ends, an LF inside a line is a record end
-		 * too, which only libcsv knows. */
-		if (r->csv.pstate == 0 && !r->opts.libcsv_only &&
-		    !(r->cr_mode && len > 1 && memchr(line, '\n', len - 1))) {
-			if (memchr(line, '"', len) == NULL &&
-			    !lone_cr(line, len)) {
-				return split_line(r, line, len, row) < 0 ?
-				    oom(err) : 1;
-			}
-			if ((rc = split_quoted(r, line, len, row)) != 0)
-				return rc < 0 ? oom(err) : 1;
-			r->alen = r->nf = 0;
-		}
-		if (r->csv.pstate == 0)
-			r->row_start = r->line_no;
-		if (csv_parse(&r->csv, line, len, csv_field_cb, csv_row_cb,
-		    r) != len)
-			return voc_error_set(err, VOC_ERR_DATA, r->name,
-			    r->line_no, "CSV parse error: %s",
-			    csv_strerror(csv_error(&r->csv)));
-		if (r->oom)
-			return oom(err);
-	}
-}
-
-/* ---- JSON Lines ---- */
-
-/*
- * jansson reports a failed allocation inside the parser as a syntax
- * error, which would make out of memory a skipped row.  Its allocations
- * go through these, which note a failure for the thread that parses.
- */
-static _Thread_local int json_oom;
-static pthread_once_t json_alloc_once = PTHREAD_ONCE_INIT;
-
-static void *
-json_alloc(size_t size)
-{
-	void *p = malloc(size);
-
-	if (p == NULL)
-		json_oom = 1;
-	return p;
-}
-
-static void
-json_alloc_setup(void)
-{
-	json_set_alloc_funcs(json_alloc, free);
-}
-
-static int
-json_scalar_text(json_t *v, char *tmp, size_t size, const char **s,
-    size_t *len, char **dumped)
-{
-	*dumped = NULL;
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		*s = json_string_value(v);
-		*len = json_string_length(v);
-		return 0;
-	case JSON_INTEGER:
-		*len = (size_t)snprintf(tmp, size, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-		break;
-	case JSON_REAL:
-		*len = (size_t)snprintf(tmp, size, "%.15g", json_real_value(v));
-		break;
-	case JSON_TRUE:
-		*len = (size_t)snprintf(tmp, size, "true");
-		break;
-	case JSON_FALSE:
-		*len = (size_t)snprintf(tmp, size, "false");
-		break;
-	case JSON_NULL:
-		*len = 0;
-		tmp[0] = '\0';
-		break;
-	default:
-		if ((*dumped = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY))
-		    == NULL)
-			return -1;
-		*s = *dumped;
-		*len = strlen(*dumped);
-		return 0;
-	}
-	*s = tmp;
-	return 0;
-}
-
-/* Calls fn(name, value) for each leaf of obj, names joined with '.'. */
-static int
-flatten(json_t *obj, char **name, size_t *ncap, size_t nlen,
-    int (*fn)(struct voc_reader *, const char *, json_t *),
-    struct voc_reader *r)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(obj, key, v) {
-		size_t klen = strlen(key), need = nlen + klen + 2;
-
-		if (grow((void **)name, ncap, need, 1) < 0)
-			return -1;
-		if (nlen > 0)
-			(*name)[nlen] = '.';
-		memcpy(*name + nlen + (nlen > 0), key, klen + 1);
-		if (json_is_object(v) && json_object_size(v) > 0) {
-			if (flatten(v, name, ncap, nlen + (nlen > 0) + klen,
-			    fn, r) < 0)
-				return -1;
-		} else if (fn(r, *name, v) < 0)
-			return -1;
-		(*name)[nlen] = '\0';
-	}
-	return 0;
-}
-
-static int
-add_colname(struct voc_reader *r, const char *name, json_t *v)
-{
-	size_t cap = r->ncols;
-	char *dup;
-
-	(void)v;
-	if (grow((void **)&r->colnames, &cap, r->ncols + 1,
-	    sizeof(*r->colnames)) < 0 || (dup = strdup(name)) == NULL)
-		return -1;
-	r->colnames[r->ncols++] = dup;
-	return 0;
-}
-
-static int
-set_jfield(struct voc_reader *r, const char *name, json_t *v)
-{
-	char tmp[64], *dumped;
-	const char *s;
-	size_t len, col;
-
-	for (col = 0; col < r->ncols; col++)
-		if (strcmp(r->colnames[col], name) == 0)
-			break;
-	if (col == r->ncols)
-		return 0;	/* a key no one asked for */
-	if (r->seen != NULL && col >= r->nfirst)
-		r->seen[col - r->nfirst] = 1;
-	if (json_scalar_text(v, tmp, sizeof(tmp), &s, &len, &dumped) < 0)
-		return -1;
-	r->fields[col].len = len;
-	int rc = arena_add(r, s, len, &r->fields[col].off);
-	free(dumped);
-	return rc;
-}
-
-static int
-json_blank(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
-			return 0;
-	return 1;
-}
-
-/*
- * What is wrong with a line that is not a JSON object, in words that
- * name the input's problem ("not valid JSON: ..."), not the parser's
- * flags or internals (jansson's texts quote the input and name its
- * options).
- */
-static void
-json_why(json_t *v, const json_error_t *e, char *buf, size_t size)
-{
-	static const char *const type[] = {
-		"an object", "an array", "a string", "an integer",
-		"a number", "true", "false", "null",
-	};
-	const char *what;
-
-	if (v != NULL) {
-		snprintf(buf, size, "%s, not an object",
-		    type[json_typeof(v)]);
-		return;
-	}
-	switch (json_error_code(e)) {
-	case json_error_null_character:
-		what = "a NUL character (\\u0000) in a string";
-		break;
-	case json_error_stack_overflow:
-		what = "arrays or objects nested too deep";
-		break;
-	case json_error_premature_end_of_input:
-		what = "the line ends inside a value";
-		break;
-	case json_error_end_of_input_expected:
-		what = "more than one value on the line";
-		break;
-	case json_error_numeric_overflow:
-		what = "a number too large";
-		break;
-	case json_error_invalid_utf8:
-		what = "invalid UTF-8";
-		break;
-	default:
-		what = strncmp(e->text, "control character", 17) == 0 ?
-		    "a control character in a string (it must be escaped)" :
-		    "a syntax error";
-		break;
-	}
-	if (e->column > 0)
-		snprintf(buf, size, "not valid JSON: %s (column %d)", what,
-		    e->column);
-	else
-		snprintf(buf, size, "not valid JSON: %s", what);
-}
-
-/* The next JSON Lines record: 1, 0 at the end, -1.  With names set, the
- * record's keys also become the header. */
-static int
-json_record(struct voc_reader *r, struct voc_row *row, int names,
-    struct voc_error *err)
-{
-	char *line, *name = NULL;
-	size_t len, ncap = 0;
-	json_error_t jerr;
-	json_t *obj;
-	int rc;
-
-	do {
-		if ((rc = next_line(r, &line, &len, err)) <= 0)
-			return rc;
-	} while (json_blank(line, len));
-	row->line = r->line_no;
-	row->error = NULL;
-	if (!names && r->js != NULL) {
-		/* Most lines: only the columns' values, no tree.  Lines the
-		 * scanner hands back (invalid JSON, repeated keys, ...) go to
-		 * jansson below, for its reading and its messages. */
-		int rc = voc_jscan_line(r->js, line, len, r->jval);
-
-		if (rc < 0 || out_room(r, r->ncols) < 0)
-			return oom(err);
-		if (rc == 1) {
-			for (size_t i = 0; i < r->ncols; i++) {
-				const struct voc_jscan_value *v = &r->jval[i];
-				int absent = v->type == VOC_JSCAN_ABSENT ||
-				    v->s == NULL;
-
-				r->outf[i] = absent ? "" : v->s;
-				r->outl[i] = absent ? 0 : v->len;
-				if (!absent && r->seen != NULL && i >= r->nfirst)
-					r->seen[i - r->nfirst] = 1;
-			}
-			row->nfields = r->ncols;
-			row->field = r->outf;
-			row->len = r->outl;
-			return 1;
-		}
-	}
-	pthread_once(&json_alloc_once, json_alloc_setup);
-	json_oom = 0;
-	obj = json_loadb(line, len, 0, &jerr);
-	if (json_oom || (obj == NULL &&
-	    json_error_code(&jerr) == json_error_out_of_memory)) {
-		json_decref(obj);
-		return oom(err);
-	}
-	if (obj == NULL || !json_is_object(obj)) {
-		char why[160];
-
-		json_why(obj, &jerr, why, sizeof(why));
-		json_decref(obj);
-		if (names)
-			return voc_error_set(err, VOC_ERR_DATA, r->name,
-			    r->line_no, "the first JSON Lines record is %s",
-			    why);
-		snprintf(r->errbuf, sizeof(r->errbuf), "%s", why);
-		row->error = r->errbuf;
-		row->nfields = 0;
-		return 1;
-	}
-	rc = names ? flatten(obj, &name, &ncap, 0, add_colname, r) : 0;
-	if (rc >= 0) {
-		r->alen = 0;
-		if (grow((void **)&r->fields, &r->fcap, r->ncols,
-		    sizeof(*r->fields)) < 0 || out_room(r, r->ncols) < 0)
-			rc = -1;
-		else {
-			/* Columns the record lacks point at one empty
-			 * string. */
-			size_t empty;
-			if (arena_add(r, "", 0, &empty) < 0)
-				rc = -1;
-			for (size_t i = 0; i < r->ncols; i++) {
-				r->fields[i].off = empty;
-				r->fields[i].len = 0;
-			}
-			if (rc >= 0)
-				rc = flatten(obj, &name, &ncap, 0, set_jfield,
-				    r);
-			for (size_t i = 0; rc >= 0 && i < r->ncols; i++) {
-				r->outf[i] = r->arena + r->fields[i].off;
-				r->outl[i] = r->fields[i].len;
-			}
-			row->nfields = r->ncols;
-			row->field = r->outf;
-			row->len = r->outl;
-		}
-	}
-	free(name);
-	json_decref(obj);
-	return rc < 0 ? oom(err) : 1;
-}
-
-/* ---- TSV ---- */
-
-/*
- * TSV as the IANA text/tab-separated-values format, which PostgreSQL's
- * COPY and Miller write: fields never quoted, a record per line, and
- * tab, newline, carriage return and backslash inside a field escaped as
- * \t, \n, \r and \\.  A quote is an ordinary character.  Fields are
- * split and unescaped in place.
- */
-static void
-tsv_unescape(char *s, size_t *len)
-{
-	char *d = memchr(s, '\\', *len), *e = s + *len, *p;
-
-	if (d == NULL)
-		return;
-	for (p = d; p < e; p++) {
-		if (*p == '\\' && p + 1 < e) {
-			char c = p[1];
-
-			*d++ = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' :
-			    c;
-			p++;
-		} else
-			*d++ = *p;
-	}
-	*d = '\0';
-	*len = (size_t)(d - s);
-}
-
-static int
-tsv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
-{
-	char *line;
-	size_t len;
-	int rc;
-
-	do {
-		if ((rc = next_line(r, &line, &len, err)) <= 0)
-			return rc;
-	} while (blank(line, len) && r->ncols != 1);
-	if (split_line(r, line, len, row) < 0)
-		return oom(err);
-	for (size_t i = 0; i < row->nfields; i++)
-		tsv_unescape((char *)r->outf[i], &r->outl[i]);
-	return 1;
-}
-
-/* A record of delimited text: TSV or CSV. */
-static int
-sv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
-{
-	return r->fmt == VOC_FMT_TSV ? tsv_record(r, row, err) :
-	    csv_record(r, row, err);
-}
-
-/*
- * Sets up the tree-free scanner for the columns the first object named.
- * Two columns of one name (which jansson's reading tells apart by
- * position) leave the scanner out.
- */
-static void
-jscan_setup(struct voc_reader *r)
-{
-	if ((r->js = voc_jscan_new()) == NULL)
-		return;
-	voc_jscan_reals_g15(r->js, 1);
-	for (size_t i = 0; i < r->ncols; i++)
-		if (voc_jscan_add(r->js, r->colnames[i],
-		    strlen(r->colnames[i])) != (long)i) {
-			voc_jscan_free(r->js);
-			r->js = NULL;
-			return;
-		}
-	if ((r->jval = calloc(r->ncols ? r->ncols : 1, sizeof(*r->jval))) ==
-	    NULL) {
-		voc_jscan_free(r->js);
-		r->js = NULL;
-	}
 }
 
 /* ---- records, headers, inputs ---- */
@@ -1376,8 +658,8 @@ record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 {
 	row->error = NULL;
 	if (r->fmt == VOC_FMT_JSONL)
-		return json_record(r, row, 0, err);
-	return sv_record(r, row, err);
+		return voc_rd_json_record(r, row, 0, err);
+	return voc_rd_sv_record(r, row, err);
 }
 
 static int
@@ -1433,14 +715,14 @@ start_input(struct voc_reader *r, struct voc_error *err)
 		    (r->delim = sniff_delim(r, err)) < 0)
 			return -1;
 	}
-	if (r->fmt != VOC_FMT_JSONL && csv_setup(r, err) < 0)
+	if (r->fmt != VOC_FMT_JSONL && voc_rd_csv_setup(r, err) < 0)
 		return -1;
 	if (r->fmt == VOC_FMT_JSONL) {
 		if (first) {
-			if ((rc = json_record(r, &row, 1, err)) < 0)
+			if ((rc = voc_rd_json_record(r, &row, 1, err)) < 0)
 				return -1;
 			r->nfirst = r->ncols;
-			jscan_setup(r);
+			voc_rd_jscan_setup(r);
 			r->have_pending = 1;
 			r->pending_n = row.nfields;
 			r->pending_line = row.line;
@@ -1449,7 +731,7 @@ start_input(struct voc_reader *r, struct voc_error *err)
 		 * is data. */
 		return 0;
 	}
-	if ((rc = sv_record(r, &row, err)) < 0)
+	if ((rc = voc_rd_sv_record(r, &row, err)) < 0)
 		return -1;
 	if (rc == 0) {
 		if (first)
@@ -1459,7 +741,7 @@ start_input(struct voc_reader *r, struct voc_error *err)
 	}
 	if (r->opts.no_header) {
 		if (first && set_numbered_names(r, row.nfields) < 0)
-			return oom(err);
+			return voc_rd_oom(err);
 		r->have_pending = 1;
 		r->pending_n = row.nfields;
 		r->pending_line = row.line;
@@ -1474,10 +756,10 @@ start_input(struct voc_reader *r, struct voc_error *err)
 	nul_checked(r);
 	if (first) {
 		if ((r->colnames = calloc(row.nfields, sizeof(char *))) == NULL)
-			return oom(err);
+			return voc_rd_oom(err);
 		for (size_t i = 0; i < row.nfields; i++) {
 			if ((r->colnames[i] = strdup(row.field[i])) == NULL)
-				return oom(err);
+				return voc_rd_oom(err);
 			r->ncols = i + 1;
 		}
 	} else {
@@ -1495,7 +777,7 @@ start_input(struct voc_reader *r, struct voc_error *err)
 			    i < r->ncols ? r->colnames[i] : "(none)");
 	}
 	for (long k = 0; k < r->opts.skip_rows; k++)
-		if ((rc = sv_record(r, &row, err)) <= 0)
+		if ((rc = voc_rd_sv_record(r, &row, err)) <= 0)
 			return rc;
 	return 0;
 }
@@ -1527,7 +809,7 @@ seek_range(struct voc_reader *r, struct voc_error *err)
 	if (r->csv_ready) {
 		csv_free(&r->csv);
 		r->csv_ready = 0;
-		if (csv_setup(r, err) < 0)
+		if (voc_rd_csv_setup(r, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -1541,7 +823,7 @@ voc_reader_open(const char *const *paths, size_t npaths,
 	struct voc_reader *r;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		oom(err);
+		voc_rd_oom(err);
 		return NULL;
 	}
 	r->opts = *opts;
@@ -1576,7 +858,7 @@ voc_reader_open(const char *const *paths, size_t npaths,
 		goto fail;
 	return r;
 nomem:
-	oom(err);
+	voc_rd_oom(err);
 fail:
 	voc_reader_close(r);
 	return NULL;
@@ -1629,7 +911,7 @@ voc_reader_want(struct voc_reader *r, const char *name, size_t len,
 		return -1;
 	r->seen = seen;
 	seen[n - 1] = 0;
-	if (grow((void **)&r->colnames, &cap, r->ncols + 1,
+	if (voc_rd_grow((void **)&r->colnames, &cap, r->ncols + 1,
 	    sizeof(*r->colnames)) < 0 || (dup = malloc(len + 1)) == NULL)
 		return -1;
 	memcpy(dup, name, len);
@@ -1648,7 +930,7 @@ voc_reader_want(struct voc_reader *r, const char *name, size_t len,
 		}
 	}
 	/* The record read ahead with the header has no field for it yet. */
-	if (r->have_pending && out_room(r, r->ncols) == 0) {
+	if (r->have_pending && voc_rd_out_room(r, r->ncols) == 0) {
 		r->outf[*idx] = "";
 		r->outl[*idx] = 0;
 		r->pending_n = r->ncols;
