@@ -1,7 +1,6 @@
 /*
- * The reader's delimited text (see lib/reader.c for the whole): CSV
- * records through the in-place fast paths and libcsv, and TSV as the IANA
- * format.
+ * The reader's CSV (see lib/reader.c for the whole): records through
+ * the in-place fast paths and libcsv.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -89,8 +88,8 @@ pop_queued(struct voc_reader *r, struct voc_row *row)
 }
 
 /* Splits a quote-free line in place. */
-static int
-split_line(struct voc_reader *r, char *line, size_t len, struct voc_row *row)
+int
+voc_rd_split_line(struct voc_reader *r, char *line, size_t len, struct voc_row *row)
 {
 	size_t n = 0;
 	char *p = line, *e = line + len;
@@ -212,8 +211,8 @@ lone_cr(const char *s, size_t len)
 	    (cr + 2 == s + len && cr[1] == '\n'));
 }
 
-static int
-blank(const char *s, size_t len)
+int
+voc_rd_blank(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		if (s[i] != '\r' && s[i] != '\n')
@@ -260,11 +259,11 @@ csv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 		}
 		/* A blank line is no record, except where the header has one
 		 * column: there it is an empty answer, to be counted. */
-		if (r->csv.pstate == 0 && blank(line, len)) {
+		if (r->csv.pstate == 0 && voc_rd_blank(line, len)) {
 			if (r->ncols != 1)
 				continue;
 			/* libcsv would drop it: split here in every mode. */
-			return split_line(r, line, len, row) < 0 ? voc_rd_oom(err) : 1;
+			return voc_rd_split_line(r, line, len, row) < 0 ? voc_rd_oom(err) : 1;
 		}
 		/* With CR line ends, an LF inside a line is a record end
 		 * too, which only libcsv knows. */
@@ -272,7 +271,7 @@ csv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 		    !(r->cr_mode && len > 1 && memchr(line, '\n', len - 1))) {
 			if (memchr(line, '"', len) == NULL &&
 			    !lone_cr(line, len)) {
-				return split_line(r, line, len, row) < 0 ?
+				return voc_rd_split_line(r, line, len, row) < 0 ?
 				    voc_rd_oom(err) : 1;
 			}
 			if ((rc = split_quoted(r, line, len, row)) != 0)
@@ -291,59 +290,11 @@ csv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 	}
 }
 
-/* ---- TSV ---- */
-
-/*
- * TSV as the IANA text/tab-separated-values format, which PostgreSQL's
- * COPY and Miller write: fields never quoted, a record per line, and
- * tab, newline, carriage return and backslash inside a field escaped as
- * \t, \n, \r and \\.  A quote is an ordinary character.  Fields are
- * split and unescaped in place.
- */
-static void
-tsv_unescape(char *s, size_t *len)
-{
-	char *d = memchr(s, '\\', *len), *e = s + *len, *p;
-
-	if (d == NULL)
-		return;
-	for (p = d; p < e; p++) {
-		if (*p == '\\' && p + 1 < e) {
-			char c = p[1];
-
-			*d++ = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' :
-			    c;
-			p++;
-		} else
-			*d++ = *p;
-	}
-	*d = '\0';
-	*len = (size_t)(d - s);
-}
-
-static int
-tsv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
-{
-	char *line;
-	size_t len;
-	int rc;
-
-	do {
-		if ((rc = voc_rd_next_line(r, &line, &len, err)) <= 0)
-			return rc;
-	} while (blank(line, len) && r->ncols != 1);
-	if (split_line(r, line, len, row) < 0)
-		return voc_rd_oom(err);
-	for (size_t i = 0; i < row->nfields; i++)
-		tsv_unescape((char *)r->outf[i], &r->outl[i]);
-	return 1;
-}
-
 /* A record of delimited text: TSV or CSV. */
 int
 voc_rd_sv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 {
-	return r->fmt == VOC_FMT_TSV ? tsv_record(r, row, err) :
+	return r->fmt == VOC_FMT_TSV ? voc_rd_tsv_record(r, row, err) :
 	    csv_record(r, row, err);
 }
 

@@ -1,10 +1,11 @@
 /*
- * The reader's insides, shared by its three files and by nothing else:
- * lib/reader.c (bytes in: files, pipes, gzip, iconv, lines; format and
- * header detection; the public API), lib/reader_csv.c (CSV through the
- * fast paths and libcsv, and IANA TSV) and lib/reader_json.c (JSON Lines
- * through the tree-free scanner and jansson).  The voc_rd_ functions are
- * internal to the reader.
+ * The reader's insides, shared by its files and by nothing else:
+ * lib/reader_source.c (bytes in: files, pipes, gzip, iconv, lines),
+ * lib/reader.c (format and header detection, the public API),
+ * lib/reader_csv.c (CSV through the fast paths and libcsv),
+ * lib/reader_tsv.c (IANA TSV) and lib/reader_json.c (JSON Lines through
+ * the tree-free scanner and jansson).  The voc_rd_ functions are
+ * internal to the reader; struct voc_reader is opaque everywhere else.
  */
 #ifndef VOC_READER_IMPL_H
 #define VOC_READER_IMPL_H
@@ -103,5 +104,15 @@ int voc_rd_next_line(struct voc_reader *r, char **line, size_t *len, struct voc_
 int voc_rd_oom(struct voc_error *err);
 int voc_rd_out_room(struct voc_reader *r, size_t n);
 int voc_rd_sv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err);
+
+const char *voc_rd_iconv_name(const char *enc);
+void voc_rd_close_input(struct voc_reader *r);
+int voc_rd_is_utf8_name(const char *enc);
+int voc_rd_open_input(struct voc_reader *r, struct voc_error *err);
+int voc_rd_peek(struct voc_reader *r, size_t n, struct voc_error *err);
+
+int voc_rd_tsv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err);
+int voc_rd_split_line(struct voc_reader *r, char *line, size_t len, struct voc_row *row);
+int voc_rd_blank(const char *s, size_t len);
 
 #endif

@@ -1,0 +1,428 @@
+/*
+ * The reader's byte source (see lib/reader.c for the whole): each input
+ * read with read(2), gzip members inflated one after another with zlib
+ * (files and pipes alike, data after the last member an error), iconv
+ * decoding, and the decoded bytes cut into physical lines, each checked
+ * as UTF-8 once and counted, for byte ranges of a plain file too.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "reader_impl.h"
+#include "voc/text.h"
+
+
+const char *
+voc_rd_iconv_name(const char *enc)
+{
+	static const char *const cp932[] = {
+		"cp932", "sjis", "shift_jis", "shift-jis", "windows-31j",
+		"ms932", "csWindows31J",
+	};
+	for (size_t i = 0; i < sizeof(cp932) / sizeof(cp932[0]); i++)
+		if (voc_text_ieq(cp932[i], enc, strlen(enc)))
+			return "CP932";
+	return enc;
+}
+
+int
+voc_rd_is_utf8_name(const char *enc)
+{
+	return enc == NULL || voc_text_ieq("utf-8", enc, strlen(enc)) ||
+	    voc_text_ieq("utf8", enc, strlen(enc));
+}
+
+int
+voc_rd_open_input(struct voc_reader *r, struct voc_error *err)
+{
+	const char *path = r->paths[r->cur];
+
+	if (strcmp(path, "-") == 0) {
+		r->fd = dup(STDIN_FILENO);
+		r->name = "stdin";
+	} else {
+		r->fd = open(path, O_RDONLY);
+		r->name = path;
+	}
+	if (r->fd < 0)
+		return voc_error_set(err, VOC_ERR_DATA, r->name, 0, "%s",
+		    strerror(errno));
+	if (r->zin == NULL && (r->zin = malloc(READ_CHUNK)) == NULL) {
+		close(r->fd);
+		r->fd = -1;
+		return voc_rd_oom(err);
+	}
+	r->zs.next_in = (unsigned char *)r->zin;
+	r->zs.avail_in = 0;
+	r->fd_eof = 0;
+	r->member_done = 0;
+	r->eof = 0;
+	r->was_gzip = -1;
+	r->rawlen = 0;
+	r->raw_off = 0;
+	r->pos = r->end = r->scan = 0;
+	r->line_no = 0;
+	r->cr_mode = -1;
+	return 0;
+}
+
+void
+voc_rd_close_input(struct voc_reader *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+}
+
+/* Reads more of the file behind the unread input bytes: returns the
+ * bytes added, 0 at the end of the file, -1 on a read error. */
+static long
+raw_fill(struct voc_reader *r, struct voc_error *err)
+{
+	ssize_t n;
+
+	if (r->fd_eof)
+		return 0;
+	if (r->zs.avail_in > 0 && r->zs.next_in != (unsigned char *)r->zin)
+		memmove(r->zin, r->zs.next_in, r->zs.avail_in);
+	r->zs.next_in = (unsigned char *)r->zin;
+	if (r->zs.avail_in == READ_CHUNK)
+		return 0;
+	do
+		n = read(r->fd, r->zin + r->zs.avail_in,
+		    READ_CHUNK - r->zs.avail_in);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+		    "read error: %s", strerror(errno));
+	if (n == 0)
+		r->fd_eof = 1;
+	r->zs.avail_in += (unsigned)n;
+	r->raw_off += n;
+	return (long)n;
+}
+
+/* The file offset of the next input byte not yet used. */
+static long long
+raw_tell(const struct voc_reader *r)
+{
+	return r->raw_off - (long long)r->zs.avail_in;
+}
+
+/*
+ * zlib's gzread() would do this, but it drops whatever follows the last
+ * gzip member when that is not another member, silently: a gzip file
+ * with plain lines appended would lose them.  So the input is inflated
+ * here, member after member, and anything else after a member is an
+ * error naming its offset.
+ */
+static int
+gz_start(struct voc_reader *r, struct voc_error *err)
+{
+	while (r->zs.avail_in < 2 && !r->fd_eof)
+		if (raw_fill(r, err) < 0)
+			return -1;
+	r->was_gzip = r->zs.avail_in >= 2 && r->zs.next_in[0] == 0x1F &&
+	    r->zs.next_in[1] == 0x8B;
+	if (!r->was_gzip)
+		return 0;
+	int rc = r->zs_ready ? inflateReset2(&r->zs, 16 + MAX_WBITS) :
+	    inflateInit2(&r->zs, 16 + MAX_WBITS);
+	if (rc != Z_OK)
+		return voc_rd_oom(err);
+	r->zs_ready = 1;
+	return 0;
+}
+
+static int
+gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
+{
+	if (want > INT_MAX)
+		want = INT_MAX;
+	if (r->was_gzip < 0 && gz_start(r, err) < 0)
+		return -1;
+	if (!r->was_gzip) {
+		size_t n;
+
+		if (r->opts.range_end > 0) {
+			long long at = raw_tell(r);
+
+			if (at >= r->opts.range_end)
+				return 0;
+			if ((long long)want > r->opts.range_end - at)
+				want = (size_t)(r->opts.range_end - at);
+		}
+		if (r->zs.avail_in == 0 && raw_fill(r, err) < 0)
+			return -1;
+		n = r->zs.avail_in < want ? r->zs.avail_in : want;
+		memcpy(dst, r->zs.next_in, n);
+		r->zs.next_in += n;
+		r->zs.avail_in -= (unsigned)n;
+		return (int)n;
+	}
+	r->zs.next_out = (unsigned char *)dst;
+	r->zs.avail_out = (unsigned)want;
+	while (r->zs.avail_out > 0) {
+		if (r->member_done) {
+			/* Another member, the end, or trailing bytes. */
+			while (r->zs.avail_in < 2 && !r->fd_eof)
+				if (raw_fill(r, err) < 0)
+					return -1;
+			if (r->zs.avail_in == 0)
+				break;
+			if (r->zs.avail_in < 2 || r->zs.next_in[0] != 0x1F ||
+			    r->zs.next_in[1] != 0x8B)
+				return voc_error_set(err, VOC_ERR_DATA,
+				    r->name, 0, "data after the end of the "
+				    "gzip stream, at byte %lld of the file",
+				    raw_tell(r));
+			if (inflateReset(&r->zs) != Z_OK)
+				return voc_rd_oom(err);
+			r->member_done = 0;
+		}
+		if (r->zs.avail_in == 0) {
+			long got = raw_fill(r, err);
+
+			if (got < 0)
+				return -1;
+			if (got == 0)
+				return voc_error_set(err, VOC_ERR_DATA,
+				    r->name, 0, "truncated gzip stream "
+				    "(unexpected end of file)");
+		}
+		int rc = inflate(&r->zs, Z_NO_FLUSH);
+		if (rc == Z_STREAM_END)
+			r->member_done = 1;
+		else if (rc == Z_MEM_ERROR)
+			return voc_rd_oom(err);
+		else if (rc != Z_OK && rc != Z_BUF_ERROR)
+			return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+			    "corrupt gzip stream (%s)", r->zs.msg ?
+			    r->zs.msg : "invalid data");
+	}
+	return (int)(want - r->zs.avail_out);
+}
+
+static long
+lines_in(const char *s, size_t n)
+{
+	long k = 0;
+	const char *e = s + n;
+
+	while ((s = memchr(s, '\n', (size_t)(e - s))) != NULL) {
+		k++;
+		s++;
+	}
+	return k;
+}
+
+/* Decodes raw bytes into buf[end..cap-1); returns bytes added or -1. */
+static long
+decode(struct voc_reader *r, struct voc_error *err)
+{
+	char *in = r->raw, *out = r->buf + r->end;
+	size_t inleft = r->rawlen, outleft = r->cap - r->end - 1;
+
+	if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1 &&
+	    errno == EILSEQ) {
+		long line = r->line_no + 1 +
+		    lines_in(r->buf + r->pos, (size_t)(out - r->buf - r->pos));
+		return voc_error_set(err, VOC_ERR_DATA, r->name, line,
+		    "byte 0x%02X is not valid %s; check --encoding",
+		    (unsigned char)*in, r->opts.encoding);
+	}
+	memmove(r->raw, in, inleft);
+	r->rawlen = inleft;
+	return (long)(out - (r->buf + r->end));
+}
+
+/* Appends decoded bytes to buf; returns bytes added, 0 at end, -1. */
+static long
+fill(struct voc_reader *r, struct voc_error *err)
+{
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+		r->end -= r->pos;
+		r->scan -= r->pos;
+		r->pos = 0;
+	}
+	if (r->cap - r->end < READ_CHUNK + 1 &&
+	    voc_rd_grow((void **)&r->buf, &r->cap, r->end + READ_CHUNK + 1, 1) < 0)
+		return voc_rd_oom(err);
+	if (r->cd == (iconv_t)-1) {
+		int n = gz_read(r, r->buf + r->end, r->cap - r->end - 1, err);
+
+		if (n < 0)
+			return -1;
+		r->end += (size_t)n;
+		return n;
+	}
+	for (;;) {
+		int n = gz_read(r, r->raw + r->rawlen, r->rawcap - r->rawlen,
+		    err);
+		long got;
+
+		if (n < 0)
+			return -1;
+		r->rawlen += (size_t)n;
+		if ((got = decode(r, err)) < 0)
+			return -1;
+		r->end += (size_t)got;
+		if (got > 0)
+			return got;
+		if (n == 0) {
+			if (r->rawlen > 0)
+				return voc_error_set(err, VOC_ERR_DATA,
+				    r->name, r->line_no + 1, "incomplete %s "
+				    "character at end of input",
+				    r->opts.encoding);
+			return 0;
+		}
+	}
+}
+
+/*
+ * Classic Mac OS and some exporters end lines with a CR alone.  Whether
+ * the input does is decided once, from its first line break outside a
+ * quoted CSV field: a CR not followed by LF makes CR the line end (CR LF
+ * still counts as one), so line numbers stay those of an editor.
+ * Returns 0 or -1.
+ */
+static int
+decide_cr(struct voc_reader *r, struct voc_error *err)
+{
+	size_t i = r->pos;
+	int quoted = 0, csv = r->fmt == VOC_FMT_CSV;
+
+	for (;;) {
+		for (; i < r->end; i++) {
+			/* A break inside a quoted CSV field is data. */
+			if (csv && r->buf[i] == '"')
+				quoted = !quoted;
+			if (quoted)
+				continue;
+			if (r->buf[i] == '\n') {
+				r->cr_mode = 0;
+				return 0;
+			}
+			if (r->buf[i] != '\r')
+				continue;
+			if (i + 1 < r->end || r->eof) {
+				r->cr_mode = i + 1 == r->end ||
+				    r->buf[i + 1] != '\n';
+				return 0;
+			}
+			break;
+		}
+		/* A stray quote must not pull the whole input in. */
+		if (r->eof || i - r->pos > READ_CHUNK * 4) {
+			r->cr_mode = 0;
+			return 0;
+		}
+		size_t off = i - r->pos;
+		long n = fill(r, err);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			r->eof = 1;
+		i = r->pos + off;
+	}
+}
+
+/* The end of the next line in buf[scan..end), or NULL. */
+static char *
+line_end(struct voc_reader *r)
+{
+	char *nl;
+
+	if (!r->cr_mode) {
+		nl = memchr(r->buf + r->scan, '\n', r->end - r->scan);
+		if (nl == NULL)
+			r->scan = r->end;
+		return nl;
+	}
+	char *cr = memchr(r->buf + r->scan, '\r', r->end - r->scan);
+	if (cr == NULL) {
+		r->scan = r->end;
+		return NULL;
+	}
+	if (cr + 1 < r->buf + r->end)
+		return cr[1] == '\n' ? cr + 1 : cr;
+	if (r->eof)
+		return cr;
+	/* Whether an LF follows is not known yet. */
+	r->scan = (size_t)(cr - r->buf);
+	return NULL;
+}
+
+/*
+ * Sets *line to the next physical line, its line break included when
+ * there is one.  Returns 1, 0 at the end of the open input, -1 on error.
+ * The line stays in buf until the next call, with one spare byte after
+ * it.
+ */
+int
+voc_rd_next_line(struct voc_reader *r, char **line, size_t *len,
+    struct voc_error *err)
+{
+	if (r->cr_mode < 0 && decide_cr(r, err) < 0)
+		return -1;
+	for (;;) {
+		char *nl = line_end(r);
+
+		if (nl != NULL) {
+			*line = r->buf + r->pos;
+			*len = (size_t)(nl + 1 - *line);
+			r->pos = r->scan = (size_t)(nl + 1 - r->buf);
+			break;
+		}
+		if (r->eof) {
+			if (r->pos == r->end)
+				return 0;
+			*line = r->buf + r->pos;
+			*len = r->end - r->pos;
+			r->pos = r->scan = r->end;
+			break;
+		}
+		long n = fill(r, err);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			r->eof = 1;
+	}
+	r->line_no++;
+	r->consumed += *len;
+	if (memchr(*line, '\0', *len) != NULL)
+		r->nul_seen = 1;
+	size_t ok = voc_text_utf8_check(*line, *len);
+	if (ok != *len)
+		return voc_error_set(err, VOC_ERR_DATA, r->name, r->line_no,
+		    "invalid UTF-8 (byte 0x%02X in column %zu of the line); "
+		    "if the file was saved by Excel in Japan, try "
+		    "--encoding cp932", (unsigned char)(*line)[ok], ok + 1);
+	return 1;
+}
+
+/* Makes at least n unread bytes available unless the input ends first. */
+int
+voc_rd_peek(struct voc_reader *r, size_t n, struct voc_error *err)
+{
+	while (r->end - r->pos < n && !r->eof) {
+		long got = fill(r, err);
+
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			r->eof = 1;
+	}
+	return 0;
+}
+
