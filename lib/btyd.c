@@ -551,25 +551,45 @@ mean_T(const struct fitctx *ctx)
 	return s / ctx->wsum;
 }
 
+/*
+ * The rows a fit works on (customers with equal (x, t_x, T) merged), also
+ * set in ctx; the caller frees them.  NULL with err filled when there is
+ * no one to fit, no repeat purchase, or no memory.
+ */
+static struct row *
+fit_rows(const char *model, const struct voc_btyd_customer *c, size_t n,
+    struct fitctx *ctx, struct voc_error *err)
+{
+	struct row *rows;
+
+	if (n == 0) {
+		voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "%s: no customers to fit", model);
+		return NULL;
+	}
+	if ((rows = make_rows(c, n, 0, &ctx->nrows, &ctx->wsum)) == NULL) {
+		voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+		return NULL;
+	}
+	ctx->rows = rows;
+	if (!any_repeat(ctx)) {
+		free(rows);
+		voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "%s: no customer made a repeat purchase, nothing to fit",
+		    model);
+		return NULL;
+	}
+	return rows;
+}
+
 int
 voc_bgnbd_fit(const struct voc_btyd_customer *c, size_t n,
     struct voc_bgnbd *out, struct voc_error *err)
 {
-	if (n == 0)
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-		    "BG/NBD: no customers to fit");
 	struct fitctx ctx = { NULL, 0, 0, bg_nll };
-	struct row *rows = make_rows(c, n, 0, &ctx.nrows, &ctx.wsum);
+	struct row *rows = fit_rows("BG/NBD", c, n, &ctx, err);
 	if (rows == NULL)
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-		    "out of memory");
-	ctx.rows = rows;
-	if (!any_repeat(&ctx)) {
-		free(rows);
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-		    "BG/NBD: no customer made a repeat purchase, nothing "
-		    "to fit");
-	}
+		return -1;
 	double tb = mean_T(&ctx);
 	if (!(tb > 0))
 		tb = 1;
@@ -809,21 +829,10 @@ int
 voc_paretonbd_fit(const struct voc_btyd_customer *c, size_t n,
     struct voc_paretonbd *out, struct voc_error *err)
 {
-	if (n == 0)
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-		    "Pareto/NBD: no customers to fit");
 	struct fitctx ctx = { NULL, 0, 0, pn_nll };
-	struct row *rows = make_rows(c, n, 0, &ctx.nrows, &ctx.wsum);
+	struct row *rows = fit_rows("Pareto/NBD", c, n, &ctx, err);
 	if (rows == NULL)
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-		    "out of memory");
-	ctx.rows = rows;
-	if (!any_repeat(&ctx)) {
-		free(rows);
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-		    "Pareto/NBD: no customer made a repeat purchase, nothing "
-		    "to fit");
-	}
+		return -1;
 	double tb = mean_T(&ctx);
 	if (!(tb > 0))
 		tb = 1;

@@ -1,6 +1,6 @@
 /*
  * stats: NPS against the R NPS package's published figures
- * (../shared/data/README.md, nps/), and cases worked by hand.
+ * (testdata/README.md: the R NPS package data), and cases worked by hand.
  */
 #include "check.h"
 #include "voc/stats.h"
