@@ -760,7 +760,8 @@ fin_writer(const struct fin *f, const char *const *names, size_t n)
 		all[k++] = voc_run_key_name(f->run, i);
 	for (size_t i = 0; i < n; i++)
 		all[k++] = names[i];
-	return voc_writer_open(stdout, f->o->c.out, f->o->c.precision, all, k);
+	return voc_writer_open_shaped(stdout, f->o->c.out, f->o->c.precision,
+	    &f->o->c.shape, all, k);
 }
 
 static void

@@ -916,7 +916,8 @@ open_writer(const struct opts *o, struct voc_run *run, size_t ngroups,
 		all[i] = voc_run_key_name(run, i);
 	for (size_t i = 0; i < n; i++)
 		all[ngroups + i] = names[i];
-	w = voc_writer_open(stdout, o->c.out, o->c.precision, all,
+	w = voc_writer_open_shaped(stdout, o->c.out, o->c.precision,
+	    &o->c.shape, all,
 	    ngroups + n);
 	free(all);
 	return w;

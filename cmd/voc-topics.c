@@ -1190,7 +1190,8 @@ writer(const struct opts *o, struct voc_run *run, int groups,
 			all[m++] = voc_run_key_name(run, i);
 	for (size_t i = 0; i < n && m < 64; i++)
 		all[m++] = names[i];
-	return voc_writer_open(stdout, o->c.out, o->c.precision, all, m);
+	return voc_writer_open_shaped(stdout, o->c.out, o->c.precision,
+	    &o->c.shape, all, m);
 }
 
 static void
@@ -1594,7 +1595,8 @@ out_assign(const struct opts *o, struct voc_run *run, struct corpus *k,
 				all[a++] = voc_run_key_name(run, i);
 		for (size_t i = 1; i < n; i++)
 			all[a++] = names[i];
-		if ((w = voc_writer_open(stdout, o->c.out, o->c.precision,
+		if ((w = voc_writer_open_shaped(stdout, o->c.out,
+		    o->c.precision, &o->c.shape,
 		    all, a)) == NULL)
 			return oom(err);
 	}
@@ -1950,7 +1952,8 @@ out_coherence(const struct opts *o, struct corpus *k, struct voc_error *err)
 		    voc_topics_coherence(&k->c, meas[i], 0, ids, nw, ntopics,
 		    v[i], err) < 0)
 			goto out;
-	if ((w = voc_writer_open(stdout, o->c.out, o->c.precision, names,
+	if ((w = voc_writer_open_shaped(stdout, o->c.out, o->c.precision,
+	    &o->c.shape, names,
 	    5)) == NULL) {
 		oom(err);
 		goto out;

@@ -22,6 +22,7 @@ static const struct option shared[] = {
 	{"dedupe", required_argument, NULL, VOC_OPT_DEDUPE},
 	{"delimiter", required_argument, NULL, 'd'},
 	{"encoding", required_argument, NULL, VOC_OPT_ENCODING},
+	{"fields", required_argument, NULL, VOC_OPT_FIELDS},
 	{"group-by", required_argument, NULL, 'g'},
 	{"help", no_argument, NULL, 'h'},
 	{"input-tz", required_argument, NULL, VOC_OPT_INPUT_TZ},
@@ -30,6 +31,7 @@ static const struct option shared[] = {
 	{"last", required_argument, NULL, VOC_OPT_LAST},
 	{"merge", no_argument, NULL, VOC_OPT_MERGE},
 	{"no-header", no_argument, NULL, VOC_OPT_NO_HEADER},
+	{"no-header-out", no_argument, NULL, VOC_OPT_NO_HEADER_OUT},
 	{"no-normalize", no_argument, NULL, VOC_OPT_NO_NORMALIZE},
 	{"output", required_argument, NULL, 'o'},
 	{"precision", required_argument, NULL, VOC_OPT_PRECISION},
@@ -117,8 +119,10 @@ const char voc_cli_help[] =
 "                           counted as filtered\n"
 "  --strict                 the first bad row is an error\n"
 "Output:\n"
-"  -o, --output FORMAT      csv, tsv, jsonl or table (default: table on a\n"
-"                           terminal, csv otherwise)\n"
+"  -o, --output FORMAT      csv, tsv, jsonl, table or markdown (default: table\n"
+"                           on a terminal, csv otherwise)\n"
+"  --fields LIST            the output columns to keep, by name or number\n"
+"  --no-header-out          no header line (for sort and join)\n"
 "  --precision N            decimals of non-integer numbers (default: the\n"
 "                           shortest exact form; 2 in a table)\n"
 "Scale-out:\n"
@@ -294,7 +298,7 @@ voc_cli_option(struct voc_common *c, int opt, const char *arg,
 	case 'o':
 		if (voc_writer_parse_format(arg, &c->out) < 0)
 			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
-			    "--output must be csv, tsv, jsonl or table, not "
+			    "--output must be csv, tsv, jsonl, table or markdown, not "
 			    "\"%s\"", arg);
 		c->out_set = 1;
 		return 1;
@@ -377,6 +381,12 @@ voc_cli_option(struct voc_common *c, int opt, const char *arg,
 		return 1;
 	case VOC_OPT_COLUMNS:
 		c->columns = 1;
+		return 1;
+	case VOC_OPT_FIELDS:
+		c->shape.fields = arg;
+		return 1;
+	case VOC_OPT_NO_HEADER_OUT:
+		c->shape.no_header = 1;
 		return 1;
 	case VOC_OPT_DEDUPE:
 		c->dedupe = arg;

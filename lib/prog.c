@@ -193,7 +193,8 @@ voc_run_writer(const struct voc_run *run, const char *const *names,
 		all[i] = run->names[i];
 	for (size_t i = 0; i < n; i++)
 		all[run->nnames + i] = names[i];
-	w = voc_writer_open(stdout, run->c->out, run->c->precision, all,
+	w = voc_writer_open_shaped(stdout, run->c->out, run->c->precision,
+	    &run->c->shape, all,
 	    run->nnames + n);
 	free(all);
 	return w;
@@ -858,7 +859,8 @@ list_columns(const struct voc_prog *p, const struct voc_common *c,
 				strcpy(ci[i].ex[ci[i].nex++], ex);
 		}
 	}
-	if (rc == 0 && (w = voc_writer_open(stdout, c->out, c->precision, names,
+	if (rc == 0 && (w = voc_writer_open_shaped(stdout, c->out, c->precision,
+	    &c->shape, names,
 	    5)) == NULL)
 		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
 	for (size_t i = 0; rc == 0 && i < n; i++) {

@@ -35,6 +35,10 @@ struct voc_writer {
 	int precision;
 	char **names;
 	size_t ncols, col;
+	unsigned char *keep;	/* the columns written (--fields) */
+	int header;		/* tables: the first stored row is the header */
+	size_t nkeep, firstkeep, lastkeep;
+	char *bad;		/* a --fields error, reported at close */
 	struct cell *cells;	/* table format only */
 	size_t ncells, cap;
 	int oom;
@@ -43,9 +47,10 @@ struct voc_writer {
 int
 voc_writer_parse_format(const char *name, enum voc_outfmt *fmt)
 {
-	static const char *const names[] = {"csv", "tsv", "jsonl", "table"};
+	static const char *const names[] = {"csv", "tsv", "jsonl", "table",
+	    "markdown"};
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if (strcmp(name, names[i]) == 0) {
 			*fmt = (enum voc_outfmt)i;
 			return 0;
@@ -128,13 +133,63 @@ unique_name(const char *const *names, size_t ncols, size_t i,
 	}
 }
 
+/* Picks the columns of fields (names or 1-based numbers); 0, or -1 with
+ * w->bad set (or w->oom) for a field that names no column. */
+static int
+select_fields(struct voc_writer *w, const char *fields)
+{
+	const char *p = fields;
+
+	memset(w->keep, 0, w->ncols);
+	while (p != NULL) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p), i;
+		char *end;
+		unsigned long k = strtoul(p, &end, 10);
+
+		for (i = 0; i < w->ncols; i++)
+			if (strlen(w->names[i]) == len &&
+			    memcmp(w->names[i], p, len) == 0)
+				break;
+		if (i == w->ncols && end == p + len && k >= 1 &&
+		    k <= w->ncols)
+			i = k - 1;
+		if (i == w->ncols) {
+			size_t size = len + 64, used;
+
+			for (size_t c = 0; c < w->ncols; c++)
+				size += strlen(w->names[c]) + 2;
+			if ((w->bad = malloc(size)) == NULL) {
+				w->oom = 1;
+				return -1;
+			}
+			used = (size_t)snprintf(w->bad, size, "--fields: no output "
+			    "column \"%.*s\"; the columns are: ", (int)len, p);
+			for (size_t c = 0; c < w->ncols && used < size; c++)
+				used += (size_t)snprintf(w->bad + used, size -
+				    used, "%s%s", c ? ", " : "", w->names[c]);
+			return -1;
+		}
+		w->keep[i] = 1;
+		p = e ? e + 1 : NULL;
+	}
+	return 0;
+}
+
+static void cell(struct voc_writer *w, const char *s, int num);
+
 struct voc_writer *
-voc_writer_open(FILE *fp, enum voc_outfmt fmt, int precision,
-    const char *const *names, size_t ncols)
+voc_writer_open_shaped(FILE *fp, enum voc_outfmt fmt, int precision,
+    const struct voc_writer_shape *shape, const char *const *names,
+    size_t ncols)
 {
 	struct voc_writer *w = calloc(1, sizeof(*w));
 
-	if (w == NULL || (w->names = calloc(ncols, sizeof(char *))) == NULL) {
+	if (w == NULL || (w->names = calloc(ncols ? ncols : 1,
+	    sizeof(char *))) == NULL || (w->keep = malloc(ncols ? ncols :
+	    1)) == NULL) {
+		if (w != NULL)
+			free(w->names);
 		free(w);
 		return NULL;
 	}
@@ -148,23 +203,46 @@ voc_writer_open(FILE *fp, enum voc_outfmt fmt, int precision,
 			for (size_t k = 0; k < i; k++)
 				free(w->names[k]);
 			free(w->names);
+			free(w->keep);
 			free(w);
 			return NULL;
 		}
+	memset(w->keep, 1, ncols);
+	if (shape != NULL && shape->fields != NULL &&
+	    select_fields(w, shape->fields) < 0)
+		memset(w->keep, 0, ncols);
+	for (size_t i = 0; i < ncols; i++)
+		if (w->keep[i]) {
+			if (w->nkeep++ == 0)
+				w->firstkeep = i;
+			w->lastkeep = i;
+		}
+	if (w->bad != NULL || (shape != NULL && shape->no_header))
+		return w;
 	if (fmt == VOC_OUT_CSV || fmt == VOC_OUT_TSV) {
 		for (size_t i = 0; i < ncols; i++) {
-			if (i > 0)
+			if (!w->keep[i])
+				continue;
+			if (i != w->firstkeep)
 				putc(fmt == VOC_OUT_CSV ? ',' : '\t', fp);
 			put_csv(fp, w->names[i], fmt == VOC_OUT_CSV ? ',' :
 			    '\t');
 		}
-		putc('\n', fp);
-	} else if (fmt == VOC_OUT_TABLE) {
-		for (size_t i = 0; i < ncols; i++) {
-			voc_writer_str(w, w->names[i]);
-		}
+		if (w->nkeep > 0)
+			putc('\n', fp);
+	} else if (fmt == VOC_OUT_TABLE || fmt == VOC_OUT_MARKDOWN) {
+		for (size_t i = 0; i < ncols; i++)
+			cell(w, w->names[i], 0);
+		w->header = 1;
 	}
 	return w;
+}
+
+struct voc_writer *
+voc_writer_open(FILE *fp, enum voc_outfmt fmt, int precision,
+    const char *const *names, size_t ncols)
+{
+	return voc_writer_open_shaped(fp, fmt, precision, NULL, names, ncols);
 }
 
 /* Cells of the table format are for a terminal: control characters in
@@ -191,8 +269,12 @@ static void
 cell(struct voc_writer *w, const char *s, int num)
 {
 	FILE *fp = w->fp;
+	size_t col = w->col;
 
-	if (w->fmt == VOC_OUT_TABLE) {
+	w->col = (w->col + 1) % w->ncols;
+	if (w->bad != NULL || !w->keep[col])
+		return;
+	if (w->fmt == VOC_OUT_TABLE || w->fmt == VOC_OUT_MARKDOWN) {
 		if (w->ncells == w->cap) {
 			size_t cap = w->cap ? w->cap * 2 : 256;
 			struct cell *c = realloc(w->cells, cap * sizeof(*c));
@@ -204,13 +286,16 @@ cell(struct voc_writer *w, const char *s, int num)
 			w->cells = c;
 			w->cap = cap;
 		}
+		/* A blank group value is shown, not left as a gap. */
+		if (s != NULL && s[0] == '\0' && !num)
+			s = "(blank)";
 		w->cells[w->ncells].s = s ? table_text(s) : NULL;
 		if (s != NULL && w->cells[w->ncells].s == NULL)
 			w->oom = 1;
 		w->cells[w->ncells++].num = num;
 	} else if (w->fmt == VOC_OUT_JSONL) {
-		fputs(w->col == 0 ? "{" : ",", fp);
-		put_json_string(fp, w->names[w->col]);
+		fputs(col == w->firstkeep ? "{" : ",", fp);
+		put_json_string(fp, w->names[col]);
 		putc(':', fp);
 		if (s == NULL)
 			fputs("null", fp);
@@ -218,19 +303,18 @@ cell(struct voc_writer *w, const char *s, int num)
 			fputs(s, fp);
 		else
 			put_json_string(fp, s);
-		if (w->col + 1 == w->ncols)
+		if (col == w->lastkeep)
 			fputs("}\n", fp);
 	} else {
 		char delim = w->fmt == VOC_OUT_CSV ? ',' : '\t';
 
-		if (w->col > 0)
+		if (col != w->firstkeep)
 			putc(delim, fp);
 		if (s != NULL)
 			put_csv(fp, s, delim);
-		if (w->col + 1 == w->ncols)
+		if (col == w->lastkeep)
 			putc('\n', fp);
 	}
-	w->col = (w->col + 1) % w->ncols;
 }
 
 void
@@ -330,39 +414,74 @@ voc_writer_null(struct voc_writer *w)
 	cell(w, NULL, 1);
 }
 
+/* A markdown cell: pipes escaped, so a value cannot end the cell. */
+static void
+put_markdown(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			putc('\\', fp);
+		putc(*s, fp);
+	}
+}
+
 static void
 flush_table(struct voc_writer *w)
 {
-	size_t *width = calloc(w->ncols, sizeof(*width));
+	size_t n = w->nkeep, *width = calloc(n ? n : 1, sizeof(*width));
+	int md = w->fmt == VOC_OUT_MARKDOWN;
 
 	if (width == NULL) {
 		w->oom = 1;
 		return;
 	}
-	for (size_t i = 0; i < w->ncells; i++) {
-		const char *s = w->cells[i].s;
-		size_t n = s ? voc_text_width(s, strlen(s)) : 0;
-
-		if (n > width[i % w->ncols])
-			width[i % w->ncols] = n;
+	if (n == 0) {
+		free(width);
+		return;
 	}
 	for (size_t i = 0; i < w->ncells; i++) {
-		size_t c = i % w->ncols, row = i / w->ncols;
+		const char *s = w->cells[i].s;
+		size_t k = s ? voc_text_width(s, strlen(s)) : 0;
+
+		if (k > width[i % n])
+			width[i % n] = k;
+	}
+	for (size_t i = 0; i < w->ncells; i++) {
+		size_t c = i % n, row = i / n;
 		const char *s = w->cells[i].s ? w->cells[i].s : "";
 		size_t pad = width[c] - voc_text_width(s, strlen(s));
 		/* Header cells align like the column's values. */
-		int right = w->cells[i + (row == 0 && i + w->ncols < w->ncells
-		    ? w->ncols : 0)].num;
+		int right = w->cells[i + (row == 0 && w->header && i + n <
+		    w->ncells ? n : 0)].num;
 
-		if (c > 0)
+		if (md)
+			fputs(c == 0 ? "| " : " | ", w->fp);
+		else if (c > 0)
 			fputs("  ", w->fp);
 		if (right)
 			fprintf(w->fp, "%*s", (int)pad, "");
-		fputs(s, w->fp);
-		if (!right && c + 1 < w->ncols)
+		if (md)
+			put_markdown(w->fp, s);
+		else
+			fputs(s, w->fp);
+		if (!right && (md || c + 1 < n))
 			fprintf(w->fp, "%*s", (int)pad, "");
-		if (c + 1 == w->ncols)
-			putc('\n', w->fp);
+		if (c + 1 < n)
+			continue;
+		fputs(md ? " |\n" : "\n", w->fp);
+		/* Markdown's line under the header, with the alignment. */
+		if (md && row == 0 && w->header) {
+			for (size_t k = 0; k < n; k++) {
+				int r = w->cells[k + (k + n < w->ncells ? n :
+				    0)].num;
+
+				fputs(k == 0 ? "|" : "|", w->fp);
+				for (size_t d = 0; d < width[k] + 1; d++)
+					putc('-', w->fp);
+				fputs(r ? ":" : "-", w->fp);
+			}
+			fputs("|\n", w->fp);
+		}
 	}
 	free(width);
 }
@@ -372,11 +491,14 @@ voc_writer_close(struct voc_writer *w, int close_fp, struct voc_error *err)
 {
 	int rc = 0;
 
-	if (w->fmt == VOC_OUT_TABLE && !w->oom)
+	if ((w->fmt == VOC_OUT_TABLE || w->fmt == VOC_OUT_MARKDOWN) &&
+	    !w->oom && w->bad == NULL)
 		flush_table(w);
 	errno = 0;
 	if (w->oom)
 		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+	else if (w->bad != NULL)
+		rc = voc_error_set(err, VOC_ERR_USAGE, NULL, 0, "%s", w->bad);
 	else if (fflush(w->fp) != 0 || ferror(w->fp))
 		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "write error: %s",
 		    strerror(errno ? errno : EIO));
@@ -389,6 +511,8 @@ voc_writer_close(struct voc_writer *w, int close_fp, struct voc_error *err)
 		free(w->names[i]);
 	free(w->cells);
 	free(w->names);
+	free(w->keep);
+	free(w->bad);
 	free(w);
 	return rc;
 }

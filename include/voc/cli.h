@@ -43,6 +43,7 @@ struct voc_common {
 	int out_set;
 	enum voc_outfmt out;
 	int precision;		/* -1: shortest exact form */
+	struct voc_writer_shape shape;	/* --fields, --no-header-out */
 	int strict;
 	const char *state_out;		/* --state-out FILE */
 	int merge;			/* --merge */
@@ -76,6 +77,7 @@ enum {
 	VOC_OPT_DATE_ORDER,
 	VOC_OPT_DEDUPE,
 	VOC_OPT_ENCODING,
+	VOC_OPT_FIELDS,
 	VOC_OPT_INPUT_TZ,
 	VOC_OPT_JSONL,
 	VOC_OPT_KEEP,
@@ -84,6 +86,7 @@ enum {
 	VOC_OPT_MIN_N,
 	VOC_OPT_NO_NORMALIZE,
 	VOC_OPT_NO_HEADER,
+	VOC_OPT_NO_HEADER_OUT,
 	VOC_OPT_PRECISION,
 	VOC_OPT_PROPORTIONS,
 	VOC_OPT_SINCE,

@@ -14,12 +14,19 @@ enum voc_outfmt {
 	VOC_OUT_CSV = 0,
 	VOC_OUT_TSV,
 	VOC_OUT_JSONL,
-	VOC_OUT_TABLE
+	VOC_OUT_TABLE,
+	VOC_OUT_MARKDOWN	/* a pipe table, for tickets and wikis */
+};
+
+/* How a table is cut down for where it goes: --fields, --no-header-out. */
+struct voc_writer_shape {
+	const char *fields;	/* comma-separated names or numbers; NULL all */
+	int no_header;
 };
 
 struct voc_writer;
 
-/* "csv", "tsv", "jsonl", "table"; -1 for anything else. */
+/* "csv", "tsv", "jsonl", "table", "markdown"; -1 for anything else. */
 int voc_writer_parse_format(const char *name, enum voc_outfmt *fmt);
 
 /*
@@ -34,6 +41,16 @@ int voc_writer_parse_format(const char *name, enum voc_outfmt *fmt);
  */
 struct voc_writer *voc_writer_open(FILE *fp, enum voc_outfmt fmt,
     int precision, const char *const *names, size_t ncols);
+
+/*
+ * voc_writer_open with a shape: only the columns shape->fields names (by
+ * output name, or 1-based number), and no header line with no_header.  A
+ * field that names no column makes the writer write nothing and its
+ * close a usage error that lists the columns.  shape may be NULL.
+ */
+struct voc_writer *voc_writer_open_shaped(FILE *fp, enum voc_outfmt fmt,
+    int precision, const struct voc_writer_shape *shape,
+    const char *const *names, size_t ncols);
 
 /* Cells, left to right; a row ends after its ncols-th cell. */
 void voc_writer_str(struct voc_writer *w, const char *s);
