@@ -177,15 +177,6 @@ merge(const struct option *own, const struct voc_common *c)
 	return o;
 }
 
-struct option *
-voc_cli_merge(const struct option *own)
-{
-	struct voc_common none;
-
-	memset(&none, 0, sizeof(none));
-	return merge(own, &none);
-}
-
 enum voc_cli_result
 voc_cli_parse(int argc, char **argv, const struct option *own,
     const char *shortopts, struct voc_common *c,

@@ -28,36 +28,6 @@ struct voc_labels {
 	size_t n;
 };
 
-static const struct {
-	const char *label;
-	int point;
-} builtin[] = {
-	{"Very satisfied", 5}, {"Extremely satisfied", 5},
-	{"Completely satisfied", 5},
-	{"とても満足", 5},
-	{"非常に満足", 5},
-	{"大変満足", 5},
-	{"Satisfied", 4}, {"Somewhat satisfied", 4}, {"Mostly satisfied", 4},
-	{"満足", 4},
-	{"やや満足", 4},
-	{"まあ満足", 4},
-	{"Neutral", 3}, {"Neither satisfied nor dissatisfied", 3},
-	{"Neither satisfied nor unsatisfied", 3},
-	{"ふつう", 3},
-	{"普通", 3},
-	{"どちらでもない", 3},
-	{"どちらともいえない", 3},
-	{"Dissatisfied", 2}, {"Somewhat dissatisfied", 2},
-	{"Unsatisfied", 2},
-	{"不満", 2},
-	{"やや不満", 2},
-	{"少し不満", 2},
-	{"Very dissatisfied", 1}, {"Extremely dissatisfied", 1},
-	{"Completely dissatisfied", 1}, {"Very unsatisfied", 1},
-	{"とても不満", 1},
-	{"非常に不満", 1},
-	{"大変不満", 1},
-};
 
 /* The wordings a column may use, each word with its point on 1..points. */
 #define WORDING_MAX 40
@@ -341,10 +311,11 @@ voc_labels_find(const struct voc_labels *l, int use_builtin, const char *s,
 			*v = l->e[i].point;
 			return 0;
 		}
-	for (size_t i = 0; use_builtin && i < sizeof(builtin) /
-	    sizeof(builtin[0]); i++)
-		if (voc_text_ieq(builtin[i].label, s, len)) {
-			*v = builtin[i].point;
+	/* The built-in table is the first wording: 5-point satisfaction. */
+	for (int j = 0; use_builtin && j < WORDING_MAX &&
+	    wordings[0].word[j] != NULL; j++)
+		if (voc_text_ieq(wordings[0].word[j], s, len)) {
+			*v = wordings[0].point[j];
 			return 0;
 		}
 	return -1;

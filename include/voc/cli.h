@@ -1,6 +1,6 @@
 /*
  * The options every program shares (CONVENTIONS.md), parsed in one place.
- * A program lists its own options, lets voc_cli_merge() add the shared
+ * A program lists its own options, lets voc_cli_parse() add the shared
  * ones, and hands each option getopt_long() returns to voc_cli_option()
  * before looking at it itself.
  */
@@ -109,12 +109,6 @@ enum {
 
 /* Fills c with the defaults. */
 void voc_cli_defaults(struct voc_common *c);
-
-/*
- * A new array of the program's options (own, terminated by a zeroed
- * entry) followed by the shared ones; NULL when out of memory.
- */
-struct option *voc_cli_merge(const struct option *own);
 
 /* What voc_cli_parse() found. */
 enum voc_cli_result {
