@@ -395,6 +395,7 @@ seek_range(struct voc_reader *r, struct voc_error *err)
 	r->pos = r->end = r->scan = 0;
 	r->eof = 0;
 	r->line_no = 0;
+	r->line_start = r->consumed;
 	r->have_pending = 0;
 	r->nrows = r->rhead = 0;
 	r->alen = r->nf = 0;
@@ -653,6 +654,7 @@ voc_reader_close(struct voc_reader *r)
 	free(r->buf);
 	free(r->arena);
 	free(r->fields);
+	free(r->sf);
 	free(r->rows);
 	free(r->outf);
 	free(r->outl);

@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "voc/jsonscan.h"
+#include "voc/scan.h"
 #include "voc/reader.h"
 
 #define READ_CHUNK (256 * 1024)
@@ -55,6 +56,7 @@ struct voc_reader {
 	size_t cap, pos, end, scan;
 	long line_no;			/* physical line of the last line read */
 	unsigned long long consumed;
+	unsigned long long line_start;	/* consumed at the line's start */
 
 	enum voc_format fmt;
 	int delim;
@@ -70,6 +72,10 @@ struct voc_reader {
 	 * building a tree (lib/jsonscan.c); NULL when it cannot serve. */
 	struct voc_jscan *js;
 	struct voc_jscan_value *jval;
+
+	/* CSV through the one-pass scanner (lib/scan.c). */
+	struct voc_scan_field *sf;
+	size_t sfcap;
 
 	/* CSV through libcsv. */
 	struct csv_parser csv;
@@ -110,6 +116,9 @@ void voc_rd_close_input(struct voc_reader *r);
 int voc_rd_is_utf8_name(const char *enc);
 int voc_rd_open_input(struct voc_reader *r, struct voc_error *err);
 int voc_rd_peek(struct voc_reader *r, size_t n, struct voc_error *err);
+long voc_rd_lines_in(const char *s, size_t n);
+long voc_rd_more(struct voc_reader *r, struct voc_error *err);
+int voc_rd_decide_cr(struct voc_reader *r, struct voc_error *err);
 
 int voc_rd_tsv_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err);
 int voc_rd_split_line(struct voc_reader *r, char *line, size_t len, struct voc_row *row);

@@ -70,6 +70,7 @@ voc_rd_open_input(struct voc_reader *r, struct voc_error *err)
 	r->raw_off = 0;
 	r->pos = r->end = r->scan = 0;
 	r->line_no = 0;
+	r->line_start = r->consumed;
 	r->cr_mode = -1;
 	return 0;
 }
@@ -211,8 +212,8 @@ gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 	return (int)(want - r->zs.avail_out);
 }
 
-static long
-lines_in(const char *s, size_t n)
+long
+voc_rd_lines_in(const char *s, size_t n)
 {
 	long k = 0;
 	const char *e = s + n;
@@ -234,7 +235,7 @@ decode(struct voc_reader *r, struct voc_error *err)
 	if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1 &&
 	    errno == EILSEQ) {
 		long line = r->line_no + 1 +
-		    lines_in(r->buf + r->pos, (size_t)(out - r->buf - r->pos));
+		    voc_rd_lines_in(r->buf + r->pos, (size_t)(out - r->buf - r->pos));
 		return voc_error_set(err, VOC_ERR_DATA, r->name, line,
 		    "byte 0x%02X is not valid %s; check --encoding",
 		    (unsigned char)*in, r->opts.encoding);
@@ -296,8 +297,8 @@ fill(struct voc_reader *r, struct voc_error *err)
  * still counts as one), so line numbers stay those of an editor.
  * Returns 0 or -1.
  */
-static int
-decide_cr(struct voc_reader *r, struct voc_error *err)
+int
+voc_rd_decide_cr(struct voc_reader *r, struct voc_error *err)
 {
 	size_t i = r->pos;
 	int quoted = 0, csv = r->fmt == VOC_FMT_CSV;
@@ -373,7 +374,7 @@ int
 voc_rd_next_line(struct voc_reader *r, char **line, size_t *len,
     struct voc_error *err)
 {
-	if (r->cr_mode < 0 && decide_cr(r, err) < 0)
+	if (r->cr_mode < 0 && voc_rd_decide_cr(r, err) < 0)
 		return -1;
 	for (;;) {
 		char *nl = line_end(r);
@@ -409,6 +410,19 @@ voc_rd_next_line(struct voc_reader *r, char **line, size_t *len,
 		    "if the file was saved by Excel in Japan, try "
 		    "--encoding cp932", (unsigned char)(*line)[ok], ok + 1);
 	return 1;
+}
+
+/* Appends decoded bytes after the unread ones (moving those to the
+ * buffer's start): returns the bytes added, 0 at the end of the open
+ * input (r->eof is then set), -1 on error. */
+long
+voc_rd_more(struct voc_reader *r, struct voc_error *err)
+{
+	long got = fill(r, err);
+
+	if (got == 0)
+		r->eof = 1;
+	return got;
 }
 
 /* Makes at least n unread bytes available unless the input ends first. */
