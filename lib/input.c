@@ -142,6 +142,7 @@ parse_where(struct voc_input *in, const char *expr, struct where *w,
 	}
 	if (voc_columns_find(in->r, expr, at, &w->col, err) < 0)
 		return -1;
+	voc_reader_use(in->r, w->col);
 	v = expr + at + oplen;
 	if (w->op == W_IN || w->op == W_NOT_IN) {
 		size_t len = strlen(v);
@@ -280,6 +281,8 @@ voc_input_open(const struct voc_common *c, const char *prog,
 		hint(in, c->group_by, err);
 		goto fail;
 	}
+	for (size_t i = 0; i < in->ngroups; i++)
+		voc_reader_use(in->r, in->groups[i]);
 	if (c->time_col && voc_input_column(in, c->time_col, &in->time_col,
 	    err) < 0)
 		goto fail;
@@ -320,8 +323,10 @@ int
 voc_input_column(const struct voc_input *in, const char *ref, size_t *idx,
     struct voc_error *err)
 {
-	if (voc_columns_find(in->r, ref, strlen(ref), idx, err) == 0)
+	if (voc_columns_find(in->r, ref, strlen(ref), idx, err) == 0) {
+		voc_reader_use(in->r, *idx);
 		return 0;
+	}
 	hint(in, ref, err);
 	return -1;
 }
@@ -549,6 +554,12 @@ voc_input_next(struct voc_input *in, struct voc_record *rec,
 		}
 		return 1;
 	}
+}
+
+void
+voc_input_limit(struct voc_input *in)
+{
+	voc_reader_limit(in->r);
 }
 
 size_t

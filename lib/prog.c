@@ -400,6 +400,9 @@ step_rows(struct voc_run *run, struct voc_error *err)
 	struct voc_record rec;
 	int rc;
 
+	/* The columns the program and the shared options read have all
+	 * been resolved by now (prepare and voc_input_open). */
+	voc_input_limit(run->in);
 	while ((rc = voc_input_next(run->in, &rec, err)) == 1)
 		if (run->p->row(run->ctx, run, &rec, err) < 0)
 			return -1;
@@ -641,6 +644,7 @@ dedupe_pass(struct voc_run *run, struct dedupe *d, char **files, int nfiles,
 		return -1;
 	}
 	d->pass = 1;
+	voc_input_limit(in);
 	voc_input_keep(in, dedupe_keep, d);
 	while ((rc = voc_input_next(in, &rec, err)) == 1)
 		;

@@ -323,7 +323,12 @@ start_input(struct voc_reader *r, struct voc_error *err)
 		 * is data. */
 		return 0;
 	}
-	if ((rc = voc_rd_sv_record(r, &row, err)) < 0)
+	/* A header is read whole, whatever voc_reader_limit asked. */
+	int limit = r->limit;
+	r->limit = 0;
+	rc = voc_rd_sv_record(r, &row, err);
+	r->limit = limit;
+	if (rc < 0)
 		return -1;
 	if (rc == 0) {
 		if (first)
@@ -577,6 +582,19 @@ voc_reader_next(struct voc_reader *r, struct voc_row *row,
 		nul_checked(r);
 	}
 	return 1;
+}
+
+void
+voc_reader_use(struct voc_reader *r, size_t idx)
+{
+	if (idx + 1 > r->need)
+		r->need = idx + 1;
+}
+
+void
+voc_reader_limit(struct voc_reader *r)
+{
+	r->limit = 1;
 }
 
 size_t

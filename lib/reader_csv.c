@@ -2,6 +2,7 @@
  * The reader's CSV (see lib/reader.c for the whole): records through
  * the in-place fast paths and libcsv.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,7 +144,8 @@ static int
 scan_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 {
 	struct voc_scan_rec rec;
-	size_t used;
+	size_t used, stored = 0, want = r->limit && r->need > 0 ? r->need :
+	    SIZE_MAX;
 	int rc;
 
 	for (;;) {
@@ -174,11 +176,13 @@ scan_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 		}
 
 		rc = voc_scan_record(r->buf + r->pos, r->end - r->pos,
-		    r->delim, flags, r->sf, r->sfcap, &rec, &used);
-		if (rc == 1 && rec.nfields > r->sfcap) {
+		    r->delim, flags, r->sf, want < r->sfcap ? want : r->sfcap,
+		    &rec, &used);
+		stored = rec.nfields < want ? rec.nfields : want;
+		if (rc == 1 && stored > r->sfcap) {
 			/* More fields than ever seen: room, then again. */
-			if (voc_rd_grow((void **)&r->sf, &r->sfcap,
-			    rec.nfields, sizeof(*r->sf)) < 0)
+			if (voc_rd_grow((void **)&r->sf, &r->sfcap, stored,
+			    sizeof(*r->sf)) < 0)
 				return voc_rd_oom(err);
 			continue;
 		}
@@ -246,17 +250,20 @@ scan_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 		return voc_error_set(err, VOC_ERR_DATA, r->name, r->line_no +
 		    1 + rec.start_nl, "unterminated quoted field: the quote "
 		    "opened in this record is never closed");
-	if (memchr(r->buf + r->pos + rec.start, '\0', used - rec.start) !=
-	    NULL)
+	if (rec.nul)
 		r->nul_seen = 1;
 	if (voc_rd_out_room(r, rec.nfields) < 0)
 		return voc_rd_oom(err);
 	/* Each field a C string, now that the bytes after it (a delimiter,
 	 * a quote, a line end) have been looked at. */
-	for (size_t i = 0; i < rec.nfields; i++) {
+	for (size_t i = 0; i < stored; i++) {
 		r->outf[i] = r->sf[i].s;
 		r->outl[i] = r->sf[i].len;
 		((char *)r->sf[i].s)[r->sf[i].len] = '\0';
+	}
+	for (size_t i = stored; i < rec.nfields; i++) {
+		r->outf[i] = "";
+		r->outl[i] = 0;
 	}
 	row->nfields = rec.nfields;
 	row->line = r->line_no + 1 + rec.start_nl;

@@ -76,6 +76,8 @@ struct voc_reader {
 	/* CSV through the one-pass scanner (lib/scan.c). */
 	struct voc_scan_field *sf;
 	size_t sfcap;
+	size_t need;			/* columns noted by voc_reader_use */
+	int limit;			/* voc_reader_limit was called */
 
 	/* CSV through libcsv. */
 	struct csv_parser csv;

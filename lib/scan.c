@@ -36,7 +36,7 @@
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
 struct masks {
-	uint64_t q, d, t, lf, hi;
+	uint64_t q, d, t, lf, hi, nul;
 };
 
 /* ---- block classifiers ---- */
@@ -44,11 +44,12 @@ struct masks {
 static ALWAYS_INLINE void
 classify_portable(const unsigned char *p, int delim, struct masks *m)
 {
-	uint64_t q = 0, d = 0, t = 0, lf = 0, hi = 0;
+	uint64_t q = 0, d = 0, t = 0, lf = 0, hi = 0, nul = 0;
 
 	for (int k = 0; k < 64; k++) {
 		unsigned c = p[k];
 
+		nul |= (uint64_t)(c == 0) << k;
 		q |= (uint64_t)(c == '"') << k;
 		d |= (uint64_t)(c == (unsigned)delim) << k;
 		t |= (uint64_t)(c == '\r' || c == '\n') << k;
@@ -60,6 +61,7 @@ classify_portable(const unsigned char *p, int delim, struct masks *m)
 	m->t = t;
 	m->lf = lf;
 	m->hi = hi;
+	m->nul = nul;
 }
 
 #ifdef VOC_SCAN_X86
@@ -68,7 +70,8 @@ classify_sse2(const unsigned char *p, int delim, struct masks *m)
 {
 	const __m128i vq = _mm_set1_epi8('"'), vd = _mm_set1_epi8((char)delim);
 	const __m128i vcr = _mm_set1_epi8('\r'), vlf = _mm_set1_epi8('\n');
-	uint64_t q = 0, d = 0, t = 0, lf = 0, hi = 0;
+	const __m128i v0 = _mm_setzero_si128();
+	uint64_t q = 0, d = 0, t = 0, lf = 0, hi = 0, nul = 0;
 
 	for (int k = 0; k < 4; k++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
@@ -82,12 +85,15 @@ classify_sse2(const unsigned char *p, int delim, struct masks *m)
 		t |= (uint64_t)(uint16_t)_mm_movemask_epi8(r) << (16 * k);
 		lf |= (uint64_t)(uint16_t)_mm_movemask_epi8(l) << (16 * k);
 		hi |= (uint64_t)(uint16_t)_mm_movemask_epi8(v) << (16 * k);
+		nul |= (uint64_t)(uint16_t)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(v, v0)) << (16 * k);
 	}
 	m->q = q;
 	m->d = d;
 	m->t = t;
 	m->lf = lf;
 	m->hi = hi;
+	m->nul = nul;
 }
 
 __attribute__((target("avx2"))) static ALWAYS_INLINE void
@@ -97,7 +103,8 @@ classify_avx2(const unsigned char *p, int delim, struct masks *m)
 	const __m256i vd = _mm256_set1_epi8((char)delim);
 	const __m256i vcr = _mm256_set1_epi8('\r');
 	const __m256i vlf = _mm256_set1_epi8('\n');
-	uint64_t q = 0, d = 0, t = 0, lf = 0, hi = 0;
+	const __m256i v0 = _mm256_setzero_si256();
+	uint64_t q = 0, d = 0, t = 0, lf = 0, hi = 0, nul = 0;
 
 	for (int k = 0; k < 2; k++) {
 		__m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
@@ -111,12 +118,15 @@ classify_avx2(const unsigned char *p, int delim, struct masks *m)
 		t |= (uint64_t)(uint32_t)_mm256_movemask_epi8(r) << (32 * k);
 		lf |= (uint64_t)(uint32_t)_mm256_movemask_epi8(l) << (32 * k);
 		hi |= (uint64_t)(uint32_t)_mm256_movemask_epi8(v) << (32 * k);
+		nul |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(v, v0)) << (32 * k);
 	}
 	m->q = q;
 	m->d = d;
 	m->t = t;
 	m->lf = lf;
 	m->hi = hi;
+	m->nul = nul;
 }
 #endif
 
@@ -169,6 +179,7 @@ struct cur {
 	size_t base;		/* offset of the block the masks describe */
 	struct masks m;		/* bits at and past len are clear */
 	long nl;		/* LFs in the blocks left behind */
+	uint64_t nul;		/* NULs seen: nonzero if any */
 	size_t u8;		/* UTF-8 is checked up to here */
 	int check;		/* check UTF-8 at all */
 	int bad;		/* BAD_*: why the cursor stopped */
@@ -207,6 +218,7 @@ take(struct cur *c, unsigned k)
 	uint64_t below = k >= 64 ? ~0ULL : (1ULL << k) - 1;
 
 	c->nl += __builtin_popcountll(c->m.lf & below);
+	c->nul |= c->m.nul & below;
 	if (c->check && (c->m.hi & below) != 0)
 		return check_hi(c, c->m.hi & below);
 	return 0;
@@ -232,6 +244,7 @@ NAME(struct cur *c, int delim) \
 	c->m.t &= keep; \
 	c->m.lf &= keep; \
 	c->m.hi &= keep; \
+	c->m.nul &= keep; \
 }
 
 DEFINE_LOAD(load_portable, classify_portable, )
@@ -336,6 +349,7 @@ NAME(char *buf, size_t len, int delim, unsigned flags, \
 	c.len = len; \
 	c.base = i; \
 	c.nl = 0; \
+	c.nul = 0; \
 	c.u8 = i; \
 	c.check = !(flags & VOC_SCAN_NOUTF8); \
 	c.bad = BAD_NONE; \
@@ -483,6 +497,7 @@ done: \
 	} \
 	rec->nfields = nf; \
 	rec->nl = nl0 + c.nl; \
+	rec->nul = c.nul != 0; \
 	*consumed = cons; \
 	if (nf > max) \
 		nf = max; \

@@ -120,6 +120,12 @@ voc_text_trim(const char **s, size_t *len)
 	const char *p = *s;
 	size_t n = *len;
 
+	/* Space, tab, CR and LF are at most 0x20, and U+3000 and U+00A0
+	 * begin with and end in bytes of 0x80 and above: a value that
+	 * starts and ends with other ASCII has nothing to trim. */
+	if (n == 0 || ((unsigned char)p[0] - 0x21u < 0x5Fu &&
+	    (unsigned char)p[n - 1] - 0x21u < 0x5Fu))
+		return;
 	for (;;) {
 		if (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' ||
 		    *p == '\n')) {
@@ -205,10 +211,15 @@ voc_text_scale_number(const char *s, size_t len, int *out)
 	voc_text_trim(&s, &len);
 	if (len == 0)
 		return -1;
-	if (len <= sizeof(narrow) && memchr(s, 0xEF, len) != NULL) {
+	/* Full-width digits (U+FF10..U+FF19) start with 0xEF; a score is a
+	 * byte or two, so a loop beats a call to memchr. */
+	for (i = 0; i < len && (unsigned char)s[i] != 0xEF; i++)
+		;
+	if (i < len && len <= sizeof(narrow)) {
 		len = narrow_digits(s, len, narrow);
 		s = narrow;
 	}
+	i = 0;
 	while (i < len && i < 4 && s[i] >= '0' && s[i] <= '9')
 		v = v * 10 + (s[i++] - '0');
 	if (i == 0 || i == 4)

@@ -47,6 +47,13 @@ struct voc_input *voc_input_open(const struct voc_common *c, const char *prog,
     struct voc_books *books, struct voc_error *err);
 void voc_input_close(struct voc_input *in);
 
+/*
+ * From the next record on, reads only the columns resolved so far
+ * (by voc_input_open and voc_input_column): what the row step uses.
+ * Call it once every column the run reads has been resolved.
+ */
+void voc_input_limit(struct voc_input *in);
+
 /* Resolves a column reference (name or number) as -g and -s are. */
 int voc_input_column(const struct voc_input *in, const char *ref,
     size_t *idx, struct voc_error *err);

@@ -88,6 +88,17 @@ int voc_reader_delim(const struct voc_reader *r);
 int voc_reader_next(struct voc_reader *r, struct voc_row *row,
     struct voc_error *err);
 
+/*
+ * Notes that the caller will read column idx of the records.  After
+ * voc_reader_limit, a CSV record's fields past the last column noted are
+ * not split out: they read as empty strings, while nfields stays the
+ * record's own count (so a ragged row is still one).  The bytes are
+ * still scanned for quotes and checked as UTF-8; only the work of
+ * handing the fields out is saved.  Other formats hand out every field.
+ */
+void voc_reader_use(struct voc_reader *r, size_t idx);
+void voc_reader_limit(struct voc_reader *r);
+
 /* The physical lines read so far from the open input (for a range:
  * from its start). */
 long voc_reader_lines(const struct voc_reader *r);

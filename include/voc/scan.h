@@ -56,6 +56,7 @@ struct voc_scan_rec {
 				 * blank lines skipped before it */
 	long start_nl;		/* LFs in buf[0..start) */
 	long nl;		/* LFs in buf[0..*consumed) */
+	int nul;		/* the record holds a NUL byte */
 	int unterminated;	/* at EOF, a quoted field never closed: its
 				 * field runs to the end of the input */
 	enum voc_scan_err err;	/* with a -1 return */

@@ -567,6 +567,18 @@ by_hand(void)
 		CHECK(scan1(t, 2, ',', 0, f, 8, &r, &used) == 0);
 		CHECK(scan1(t, 2, ',', VOC_SCAN_EOF, f, 8, &r, &used) == -1);
 	}
+	{	/* A NUL byte in the record is reported, one after it not;
+		 * 70 bytes so the NUL sits in the second block. */
+		char s[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,\"b\0\"\nc\0\n";
+		CHECK(scan1(s, 75, ',', 0, f, 8, &r, &used) == 1);
+		CHECK(r.nul == 1 && used == 72 && f[1].len == 2);
+		CHECK(scan1(s + 72, 3, ',', 0, f, 8, &r, &used) == 1);
+		CHECK(r.nul == 1);
+		char t[] = "ab\n\0\n";
+		CHECK(scan1(t, 5, ',', 0, f, 8, &r, &used) == 1);
+		CHECK(r.nul == 0 && used == 3);
+	}
 	{	/* The quote cannot be the delimiter. */
 		char s[] = "a";
 		CHECK(scan1(s, 1, '"', 0, f, 8, &r, &used) == -1);
