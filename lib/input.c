@@ -271,6 +271,8 @@ voc_input_open(const struct voc_common *c, const char *prog,
 	if (range != NULL) {
 		ro.range_start = range->start;
 		ro.range_end = range->end;
+		ro.name = range->name;
+		ro.open_tail = range->open_tail;
 	}
 	in->r = voc_reader_open((const char *const *)files, (size_t)nfiles,
 	    &ro, err);

@@ -10,12 +10,16 @@
  * file is read again in one thread.  So is any other failure, so that
  * the error a user sees is the one a single pass reports.
  */
+#define _GNU_SOURCE	/* splice, memfd_create */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +34,9 @@
 #define MIN_SPLIT (32LL << 20)
 #define MIN_SPLIT_ASKED (64LL << 10)
 #define MAX_THREADS 64
+/* Standard input is read in pieces of this size (see read_pipe);
+ * tests make them small with VOCKIT_PIECE_BYTES. */
+#define PIECE (64LL << 20)
 
 struct voc_run {
 	const struct voc_prog *p;
@@ -451,13 +458,22 @@ line_start(int fd, long long off, long long size)
 	return -1;
 }
 
+/* What read_split reads: a file, or a piece of standard input spooled
+ * to one (a header, then records). */
+struct piece {
+	const char *name;	/* for messages; NULL: the path */
+	long line_offset;	/* added to the piece's line numbers */
+	long lines;		/* out: the piece's lines, header included */
+};
+
 /*
- * Reads file in nthreads parts at once into run.  Returns 1 when done,
+ * Reads file in nthreads parts at once into run (into run->t when it
+ * has a table already, from an earlier piece).  Returns 1 when done,
  * 0 when the file must be read in one pass instead (not a plain file, a
  * cut inside a record, any error), -1 when out of memory.
  */
 static int
-read_split(struct voc_run *run, char *file, int nthreads,
+read_split(struct voc_run *run, char *file, int nthreads, struct piece *pc,
     struct voc_error *err)
 {
 	struct worker *w = calloc((size_t)nthreads, sizeof(*w));
@@ -485,7 +501,7 @@ read_split(struct voc_run *run, char *file, int nthreads,
 	if (fd >= 0)
 		close(fd);
 	for (int i = 0; ok && i < nthreads; i++) {
-		struct voc_input_range r = {cut[i], cut[i + 1]};
+		struct voc_input_range r = {cut[i], cut[i + 1], pc->name, 0};
 
 		w[i].run = *run;
 		memset(&w[i].run.books, 0, sizeof(w[i].run.books));
@@ -509,7 +525,7 @@ read_split(struct voc_run *run, char *file, int nthreads,
 		if (run->p->prepare != NULL &&
 		    run->p->prepare(run->ctx, w[i].run.in, err) < 0)
 			ok = 0;
-	if (ok && isatty(STDERR_FILENO)) {
+	if (ok && pc->name == NULL && isatty(STDERR_FILENO)) {
 		w[0].run.total = cut[1];
 		voc_input_progress(w[0].run.in, progress, &w[0].run);
 	}
@@ -528,30 +544,493 @@ read_split(struct voc_run *run, char *file, int nthreads,
 	if (w[0].run.progress_shown)
 		fputs("\r\033[K", stderr);
 	/* Merge in order: part i's lines follow those of parts before it. */
-	long offset = 0;
-	int rc = ok;
+	long offset = pc->line_offset;
+	int rc = ok, first = run->t == NULL;
 	for (int i = 0; ok && i < nthreads; i++) {
-		if (i == 0) {
+		if (i == 0 && first) {
 			run->t = w[0].run.t;
 			w[0].run.t = NULL;
 			if (set_names(run, w[0].run.in) < 0)
 				rc = -1;
 		} else if (voc_table_merge(run->t, w[i].run.t) < 0)
 			rc = -1;
-		voc_books_add(&run->books, &w[i].run.books, i ? offset : 0);
+		voc_books_add(&run->books, &w[i].run.books, offset);
 		offset += w[i].lines;
 	}
-	if (rc > 0) {
+	pc->lines = offset - pc->line_offset;
+	if (rc > 0 && first) {
 		/* The first part's input stays open to the end of the run:
 		 * names the program took from it in prepare live there. */
 		run->in = w[0].run.in;
 		w[0].run.in = NULL;
+	} else if (rc > 0 && run->p->prepare != NULL) {
+		/* What prepare took from this piece's inputs, closed below,
+		 * points into the kept input again; it succeeded there. */
+		(void)run->p->prepare(run->ctx, run->in, err);
 	}
 	for (int i = 0; i < nthreads; i++) {
 		voc_input_close(w[i].run.in);
 		voc_table_free(w[i].run.t);
 	}
 	free(w);
+	return rc;
+}
+
+/* ---- standard input on every core ---- */
+
+/*
+ * Copies up to want bytes from fd `from` to the end of the file `to`:
+ * with splice(2) where the kernel can (a pipe into a memory file, no
+ * copy through this process), else read and write.  Returns the bytes
+ * copied (fewer than want only at the end of the input) or -1.
+ */
+static long long
+spool(int from, int to, long long want)
+{
+	static char buf[1 << 16];
+	long long got = 0;
+	int use_splice = 1;
+
+	while (got < want) {
+		ssize_t n;
+
+		if (use_splice) {
+			n = splice(from, NULL, to, NULL, (size_t)(want - got),
+			    SPLICE_F_MOVE);
+			if (n < 0 && (errno == EINVAL || errno == ENOSYS)) {
+				use_splice = 0;
+				continue;
+			}
+		} else {
+			size_t ask = want - got < (long long)sizeof(buf) ?
+			    (size_t)(want - got) : sizeof(buf);
+			n = read(from, buf, ask);
+			for (ssize_t off = 0; n > 0 && off < n;) {
+				ssize_t k = write(to, buf + off,
+				    (size_t)(n - off));
+				if (k < 0 && errno == EINTR)
+					continue;
+				if (k < 0)
+					return -1;
+				off += k;
+			}
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += n;
+	}
+	return got;
+}
+
+static int
+put_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		s += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* What a thread writes into the pipe that replaces standard input. */
+struct feed {
+	int mfd;		/* the bytes already taken from the input */
+	long long len;
+	int from, to;		/* the rest of the input; the new pipe */
+};
+
+static void *
+feed_run(void *arg)
+{
+	struct feed *f = arg;
+	static char buf[1 << 16];
+	sigset_t set;
+	ssize_t n;
+
+	/* A reader that stops early closes the pipe: the write fails with
+	 * EPIPE here instead of the signal ending the program. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	for (long long off = 0; off < f->len; off += n) {
+		n = pread(f->mfd, buf, sizeof(buf), (off_t)off);
+		if (n <= 0 || put_all(f->to, buf, (size_t)n) < 0)
+			goto done;
+	}
+	while ((n = read(f->from, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || put_all(f->to, buf, (size_t)n) < 0)
+			break;
+	}
+done:
+	close(f->to);
+	close(f->from);
+	close(f->mfd);
+	free(f);
+	return NULL;
+}
+
+/*
+ * Gives back the len bytes spooled into mfd: standard input becomes a
+ * pipe that a thread fills with them and then with the rest of the
+ * input, so one pass reads it all as it came.  Returns 0 or -1.
+ */
+static int
+unread(int mfd, long long len)
+{
+	struct feed *f = malloc(sizeof(*f));
+	pthread_attr_t attr;
+	pthread_t tid;
+	int p[2];
+
+	if (f == NULL || pipe(p) < 0) {
+		free(f);
+		return -1;
+	}
+	f->mfd = mfd;
+	f->len = len;
+	f->from = dup(STDIN_FILENO);
+	f->to = p[1];
+	if (f->from < 0 || dup2(p[0], STDIN_FILENO) < 0) {
+		close(p[0]);
+		close(p[1]);
+		free(f);
+		return -1;
+	}
+	close(p[0]);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	int rc = pthread_create(&tid, &attr, feed_run, f);
+	pthread_attr_destroy(&attr);
+	return rc == 0 ? 0 : -1;
+}
+
+/*
+ * Whether the first bytes of standard input can be read in pieces:
+ * plain (not gzip) CSV or TSV, not JSON Lines, whose lines end at LF
+ * (a lone CR as line end is counted by libcsv's path alone).
+ */
+static int
+pieces_fit(const char *s, size_t n, enum voc_format fmt)
+{
+	const char *lf = memchr(s, '\n', n), *cr = memchr(s, '\r', n);
+
+	if (n >= 2 && (unsigned char)s[0] == 0x1F &&
+	    (unsigned char)s[1] == 0x8B)
+		return 0;
+	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+		s += 3;
+		n -= 3;
+	}
+	if (fmt == VOC_FMT_JSONL || (fmt == VOC_FMT_AUTO && n > 0 &&
+	    s[0] == '{'))
+		return 0;
+	if (lf == NULL)
+		return 0;
+	return cr == NULL || cr > lf || cr + 1 == lf;
+}
+
+/* Reads one piece in one pass (the whole of a small input, or a piece
+ * cut inside a record).  Returns 1, or -1 with err set. */
+static int
+piece_serial(struct voc_run *run, char *path, struct piece *pc,
+    int open_tail, long long *tail, struct voc_error *err)
+{
+	struct voc_input_range r = {0, 0, "stdin", open_tail};
+	struct voc_run one = *run;
+	int first = run->t == NULL, rc = -1;
+
+	memset(&one.books, 0, sizeof(one.books));
+	one.in = NULL;
+	if ((one.t = new_table(run->p, run->ctx)) == NULL) {
+		voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+		goto done;
+	}
+	if ((one.in = voc_input_open(run->c, run->p->name, &path, 1, &r,
+	    &one.books, err)) == NULL)
+		goto done;
+	if (run->p->prepare != NULL && run->p->prepare(run->ctx, one.in,
+	    err) < 0)
+		goto done;
+	if (step_rows(&one, err) < 0)
+		goto done;
+	*tail = voc_reader_tail(voc_input_reader(one.in));
+	pc->lines = voc_input_lines(one.in);
+	if (first) {
+		run->t = one.t;
+		one.t = NULL;
+		if (set_names(run, one.in) < 0) {
+			voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+			goto done;
+		}
+		run->in = one.in;
+		one.in = NULL;
+	} else {
+		if (voc_table_merge(run->t, one.t) < 0) {
+			voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+			goto done;
+		}
+		if (run->p->prepare != NULL)
+			(void)run->p->prepare(run->ctx, run->in, err);
+	}
+	voc_books_add(&run->books, &one.books, pc->line_offset);
+	rc = 1;
+done:
+	voc_input_close(one.in);
+	voc_table_free(one.t);
+	return rc;
+}
+
+/* The next piece, filled from standard input while the threads read
+ * the current one: the header, the bytes carried over, then input. */
+struct spooler {
+	int mfd;
+	long long piece;
+	const char *hdr, *carry;
+	size_t hlen, clen;
+	long long got;		/* input bytes spooled, or -1 */
+	int err;		/* errno of a failure */
+};
+
+static void *
+spool_run(void *arg)
+{
+	struct spooler *sp = arg;
+
+	sp->got = -1;
+	if (ftruncate(sp->mfd, 0) < 0 || lseek(sp->mfd, 0, SEEK_SET) < 0 ||
+	    put_all(sp->mfd, sp->hdr, sp->hlen) < 0 ||
+	    put_all(sp->mfd, sp->carry, sp->clen) < 0 ||
+	    (sp->got = spool(STDIN_FILENO, sp->mfd, sp->piece)) < 0)
+		sp->err = errno;
+	return NULL;
+}
+
+/* Puts the len bytes at tail in front of what follows the header in
+ * the file mfd: the record left open at the end of the last piece
+ * begins this one.  Returns 0 or -1. */
+static int
+prepend(int mfd, size_t hlen, const char *tail, size_t len)
+{
+	long long size = lseek(mfd, 0, SEEK_END);
+	size_t rest = (size_t)(size - (long long)hlen);
+	char *buf = malloc(len + rest + 1);
+	int rc = -1;
+
+	if (buf != NULL && pread(mfd, buf + len, rest, (off_t)hlen) ==
+	    (ssize_t)rest) {
+		memcpy(buf, tail, len);
+		if (ftruncate(mfd, (off_t)hlen) == 0 &&
+		    lseek(mfd, 0, SEEK_END) >= 0 &&
+		    put_all(mfd, buf, len + rest) == 0)
+			rc = 0;
+	}
+	free(buf);
+	return rc;
+}
+
+/* The offset just past the last LF of mfd at or after from, or -1. */
+static long long
+last_lf(int mfd, long long from)
+{
+	char buf[65536];
+	long long at = lseek(mfd, 0, SEEK_END);
+
+	while (at > from) {
+		long long lo = at - (long long)sizeof(buf) > from ?
+		    at - (long long)sizeof(buf) : from;
+		ssize_t n = pread(mfd, buf, (size_t)(at - lo), (off_t)lo);
+
+		if (n <= 0)
+			return -1;
+		for (ssize_t i = n; i > 0; i--)
+			if (buf[i - 1] == '\n')
+				return lo + i;
+		at = lo;
+	}
+	return -1;
+}
+
+/*
+ * Standard input on every core.  A pipe cannot be cut into byte ranges
+ * as a file is, so it is taken in pieces of PIECE bytes, each spooled
+ * into a memory file (splice: no copy through this process) behind the
+ * header, cut after its last line break, and read as a file is, in
+ * nthreads ranges, while a thread spools the next piece into a second
+ * memory file; the bytes after the cut begin the next piece.  A piece
+ * whose cut fell inside a quoted field is read in one pass that stops
+ * before the open record, which then begins the next piece.
+ * Returns 1 when done, 0 when standard input is to be read in one pass
+ * (not a pipe, gzip, JSON Lines, or options that need one pass), with
+ * whatever was taken from it given back; -1 on error.
+ */
+static int
+read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
+{
+	const struct voc_common *c = run->c;
+	const char *enc = c->rd.encoding;
+	char path[2][64], head[4096], *hdr = NULL, *carry = NULL;
+	size_t hlen = 0, clen = 0;
+	long hlines = 0, base = 0;
+	struct stat sb;
+	int mfd[2] = {-1, -1}, rc = -1, eof;
+	long long got, piece = PIECE;
+	const char *env = getenv("VOCKIT_PIECE_BYTES");
+	ssize_t n;
+
+	if (env != NULL && atoll(env) >= 1)
+		piece = atoll(env);
+	if (fstat(STDIN_FILENO, &sb) < 0 || !S_ISFIFO(sb.st_mode) ||
+	    c->rd.skip_rows > 0 || c->rd.no_header || c->rd.libcsv_only ||
+	    c->rd.format == VOC_FMT_JSONL || (enc != NULL &&
+	    strcasecmp(enc, "utf-8") != 0 && strcasecmp(enc, "utf8") != 0))
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		if ((mfd[i] = memfd_create("vockit-stdin", MFD_CLOEXEC)) < 0) {
+			if (i == 1)
+				close(mfd[0]);
+			return 0;
+		}
+		snprintf(path[i], sizeof(path[i]), "/proc/self/fd/%d",
+		    mfd[i]);
+	}
+	if ((got = spool(STDIN_FILENO, mfd[0], piece)) < 0)
+		goto rerr;
+	eof = got < piece;
+	n = pread(mfd[0], head, sizeof(head), 0);
+	if (n < 0 || !pieces_fit(head, (size_t)n, c->rd.format) ||
+	    access(path[0], R_OK) < 0) {
+		close(mfd[1]);
+		if (unread(mfd[0], got) < 0) {
+			close(mfd[0]);
+			return voc_error_set(err, VOC_ERR_DATA, "stdin", 0,
+			    "cannot read standard input again: %s",
+			    strerror(errno));
+		}
+		return 0;
+	}
+	/* The header, for the pieces after the first. */
+	{
+		struct voc_input_range r = {0, 0, "stdin", 0};
+		struct voc_books b;
+		struct voc_input *in;
+		char *one = path[0];
+
+		memset(&b, 0, sizeof(b));
+		if ((in = voc_input_open(c, run->p->name, &one, 1, &r, &b,
+		    err)) == NULL)
+			goto done;
+		hlen = (size_t)voc_reader_data_start(voc_input_reader(in));
+		hlines = voc_input_lines(in);
+		voc_input_close(in);
+		if ((hdr = malloc(hlen + 1)) == NULL)
+			goto nomem;
+		if (pread(mfd[0], hdr, hlen, 0) != (ssize_t)hlen)
+			goto rerr;
+	}
+	for (int k = 0;; k++) {
+		int cur = k & 1;
+		long long cut = lseek(mfd[cur], 0, SEEK_END), tail = -1;
+		struct piece pc = {"stdin", k == 0 ? 0 : base - hlines, 0};
+		struct spooler sp = {mfd[!cur], piece, hdr, NULL, hlen, 0, 0,
+		    0};
+		pthread_t tid;
+		int spooling = 0;
+
+		free(carry);
+		carry = NULL;
+		clen = 0;
+		if (!eof) {
+			/* Cut after the last LF; what follows starts the next
+			 * piece.  A piece with no LF past its header takes
+			 * more input first. */
+			long long size = cut;
+
+			if ((cut = last_lf(mfd[cur], (long long)hlen)) < 0) {
+				if ((got = spool(STDIN_FILENO, mfd[cur],
+				    piece)) < 0)
+					goto rerr;
+				eof = got < piece;
+				k--;
+				continue;
+			}
+			clen = (size_t)(size - cut);
+			if ((carry = malloc(clen + 1)) == NULL)
+				goto nomem;
+			if (pread(mfd[cur], carry, clen, (off_t)cut) !=
+			    (ssize_t)clen || ftruncate(mfd[cur], cut) < 0)
+				goto rerr;
+			sp.carry = carry;
+			sp.clen = clen;
+			if (pthread_create(&tid, NULL, spool_run, &sp) != 0)
+				spool_run(&sp);
+			else
+				spooling = 1;
+		}
+		int r = read_split(run, path[cur], nthreads, &pc, err);
+		if (r == 0) {
+			voc_error_clear(err);
+			r = piece_serial(run, path[cur], &pc, !eof, &tail, err);
+		} else if (r < 0)
+			voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+		if (spooling)
+			pthread_join(tid, NULL);
+		if (r < 0)
+			goto done;
+		base = k == 0 ? pc.lines : base + pc.lines - hlines;
+		if (eof)
+			break;
+		if ((got = sp.got) < 0) {
+			errno = sp.err;
+			goto rerr;
+		}
+		eof = got < piece;
+		if (tail >= 0) {
+			/* The open record goes on in the next piece. */
+			size_t tl = (size_t)(cut - tail);
+			char *t = malloc(tl + 1);
+
+			if (t == NULL)
+				goto nomem;
+			if (pread(mfd[cur], t, tl, (off_t)tail) != (ssize_t)tl ||
+			    prepend(mfd[!cur], hlen, t, tl) < 0) {
+				free(t);
+				goto rerr;
+			}
+			free(t);
+			clen += tl;
+		}
+		if (got == 0 && clen == 0)
+			break;
+	}
+	rc = 1;
+	goto done;
+nomem:
+	voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
+	goto done;
+rerr:
+	voc_error_set(err, VOC_ERR_DATA, "stdin", 0, "read error: %s",
+	    strerror(errno));
+done:
+	free(hdr);
+	free(carry);
+	for (int i = 0; i < 2; i++)
+		if (mfd[i] >= 0)
+			close(mfd[i]);
 	return rc;
 }
 
@@ -682,7 +1161,10 @@ read_input(struct voc_run *run, char **files, int nfiles,
 		nthreads = MAX_THREADS;
 	if (nthreads > 1 && nfiles == 1 && strcmp(files[0], "-") != 0 &&
 	    !c->strict) {
-		if ((rc = read_split(run, files[0], nthreads, err)) != 0) {
+		struct piece whole = {NULL, 0, 0};
+
+		if ((rc = read_split(run, files[0], nthreads, &whole,
+		    err)) != 0) {
 			if (rc < 0)
 				rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 				    "out of memory");
@@ -691,6 +1173,14 @@ read_input(struct voc_run *run, char **files, int nfiles,
 			goto done;
 		}
 		voc_error_clear(err);
+	}
+	if (nthreads > 1 && (nfiles == 0 || (nfiles == 1 &&
+	    strcmp(files[0], "-") == 0)) && !c->strict) {
+		if ((rc = read_pipe(run, nthreads, err)) != 0) {
+			if (rc > 0)
+				rc = 0;
+			goto done;
+		}
 	}
 	rc = -1;
 	if ((run->t = new_table(run->p, run->ctx)) == NULL) {

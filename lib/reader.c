@@ -429,6 +429,7 @@ voc_reader_open(const char *const *paths, size_t npaths,
 	r->delim = opts->delim;
 	r->cd = (iconv_t)-1;
 	r->fd = -1;
+	r->tail = -1;
 	if (npaths == 0) {
 		paths = stdin_only;
 		npaths = 1;
@@ -582,6 +583,12 @@ voc_reader_next(struct voc_reader *r, struct voc_row *row,
 		nul_checked(r);
 	}
 	return 1;
+}
+
+long long
+voc_reader_tail(const struct voc_reader *r)
+{
+	return r->tail;
 }
 
 void

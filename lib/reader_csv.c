@@ -246,6 +246,16 @@ scan_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 	 * of a later error. */
 	if (rec.nl > 0)
 		note_line_start(r, used);
+	if (rec.unterminated && r->opts.open_tail) {
+		/* Stop before the open record; the caller reads it with
+		 * what follows. */
+		r->tail = r->raw_off - (long long)r->zs.avail_in -
+		    (long long)(r->end - r->pos) + (long long)rec.start;
+		r->line_no += rec.start_nl;
+		r->consumed += rec.start;
+		r->pos = r->scan = r->end;
+		return 0;
+	}
 	if (rec.unterminated)
 		return voc_error_set(err, VOC_ERR_DATA, r->name, r->line_no +
 		    1 + rec.start_nl, "unterminated quoted field: the quote "

@@ -52,6 +52,8 @@ voc_rd_open_input(struct voc_reader *r, struct voc_error *err)
 		r->fd = open(path, O_RDONLY);
 		r->name = path;
 	}
+	if (r->opts.name != NULL)
+		r->name = r->opts.name;
 	if (r->fd < 0)
 		return voc_error_set(err, VOC_ERR_DATA, r->name, 0, "%s",
 		    strerror(errno));

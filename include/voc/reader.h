@@ -29,6 +29,14 @@ struct voc_reader_opts {
 	 * [range_start, range_end) (range_start at a line start; 0 and 0:
 	 * the whole input).  The header is read from the file's start. */
 	long long range_start, range_end;
+	/* The name messages give the input (NULL: its path, or "stdin"):
+	 * a part of standard input spooled to a file is still "stdin". */
+	const char *name;
+	/* CSV: a quoted field still open at the end of the input is not an
+	 * error but where reading stops; voc_reader_tail() tells where the
+	 * record began (for input read in pieces, whose last record may
+	 * go on in the next piece). */
+	int open_tail;
 };
 
 /*
@@ -98,6 +106,10 @@ int voc_reader_next(struct voc_reader *r, struct voc_row *row,
  */
 void voc_reader_use(struct voc_reader *r, size_t idx);
 void voc_reader_limit(struct voc_reader *r);
+
+/* With open_tail: the file offset where the record left open at the
+ * end began, or -1 when every record was closed. */
+long long voc_reader_tail(const struct voc_reader *r);
 
 /* The physical lines read so far from the open input (for a range:
  * from its start). */
