@@ -786,7 +786,7 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 		voc_writer_num(w, scale * d);
 		voc_writer_num(w, scale * lo);
 		voc_writer_num(w, scale * hi);
-		voc_writer_num(w, p);
+		voc_writer_pvalue(w, p);
 	}
 	voc_compare_free(cmp);
 	return voc_writer_close(w, 0, err);

@@ -37,13 +37,20 @@ struct opts {
 
 /*
  * A group's state.  Without -w the weighted sums equal the counts, so
- * the state stops after nps.n (32 bytes instead of 80: ten million
- * groups fit in a gigabyte) and whole() makes the rest when needed.
+ * the state stops after nps.n (40 bytes instead of 88: ten million
+ * groups fit in half a gigabyte) and whole() makes the rest when needed.
+ * seen has bit s set when an answer s (0-10) was counted, so that a
+ * column of 1-5 answers can be told from the merged states (in finish)
+ * however the rows were split across threads and shards.
  */
 struct acc {
 	long long nonresp;
+	unsigned seen;
 	struct voc_nps nps;
 };
+
+/* seen: a state loaded from a file that did not record the answers. */
+#define SEEN_UNKNOWN (1u << 15)
 
 #define UNWEIGHTED_SIZE offsetof(struct acc, nps.w)
 
@@ -143,6 +150,7 @@ acc_merge(void *dst, const void *src, const void *cfg)
 		for (int k = 0; k < 3; k++)
 			a->nps.n[k] += b->nps.n[k];
 	a->nonresp += b->nonresp;
+	a->seen |= b->seen;
 	return 0;
 }
 
@@ -160,8 +168,12 @@ acc_save(const void *st, struct voc_enc *e, const void *cfg)
 	for (int i = 0; i < 3; i++)
 		rc |= voc_enc_num(e, v.w2[i]);
 	rc |= voc_enc_int(e, ((const struct acc *)st)->nonresp);
-	if (v.scale != 0)	/* weights far from 1 (lib/stats.c) */
+	/* The scale of weights far from 1 (lib/stats.c), then the answers
+	 * seen; both optional, so older states still load. */
+	if (v.scale != 0 || ((const struct acc *)st)->seen != 0)
 		rc |= voc_enc_int(e, v.scale);
+	if (((const struct acc *)st)->seen != 0)
+		rc |= voc_enc_int(e, ((const struct acc *)st)->seen);
 	return rc ? -1 : 0;
 }
 
@@ -181,10 +193,16 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 	for (int i = 0; i < 3; i++)
 		if (voc_dec_num(d, &v.w2[i], err) < 0)
 			return -1;
-	long long scale = 0;
+	long long scale = 0, seen = -1;
 	if (voc_dec_count(d, &a->nonresp, err) < 0 || (voc_dec_left(d) > 0 &&
-	    voc_dec_int(d, &scale, err) < 0))
+	    voc_dec_int(d, &scale, err) < 0) || (voc_dec_left(d) > 0 &&
+	    voc_dec_int(d, &seen, err) < 0))
 		return -1;
+	if (seen >= (long long)SEEN_UNKNOWN * 2)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "the answers seen are out of range");
+	a->seen = seen >= 0 ? (unsigned)seen : v.n[0] + v.n[1] + v.n[2] > 0 ?
+	    SEEN_UNKNOWN : 0;
 	v.scale = (int)scale;
 	if (o->c.weight_col != NULL)
 		a->nps = v;
@@ -265,7 +283,11 @@ row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
 	if (rs == -1) {
 		voc_run_nonresponse(run);
 		a->nonresp++;
-	} else if (o->c.weight_col != NULL)
+		return 0;
+	}
+	if (s >= 0 && s <= 10)
+		a->seen |= 1u << s;
+	if (o->c.weight_col != NULL)
 		voc_nps_add(&a->nps, voc_nps_classify(s), rec->weight);
 	else
 		a->nps.n[voc_nps_classify(s)]++;
@@ -300,6 +322,43 @@ result(const struct opts *o, const struct acc *a, struct voc_nps_result *r)
 	return 0;
 }
 
+/*
+ * Answers that all lie within 1-5 (or 1-3) are unlikely on the 0-10
+ * scale: the column is likely a CSAT question read as NPS.  A warning,
+ * from the merged states, once there are enough answers (10) for the
+ * pattern to mean something; the table is still the one asked for.
+ */
+static void
+scale_warning(const struct opts *o, struct voc_run *run)
+{
+	struct voc_table *t = voc_run_table(run);
+	unsigned seen = 0;
+	long long n = 0;
+
+	for (size_t i = 0; i < voc_table_count(t); i++) {
+		struct voc_entry e;
+		const struct acc *a;
+
+		voc_table_at(t, i, &e);
+		a = e.st;
+		seen |= a->seen;
+		n += a->nps.n[0] + a->nps.n[1] + a->nps.n[2];
+	}
+	/* With --merge no input was read: the column is the -s name. */
+	const char *name = o->score_name ? o->score_name : o->c.score_col;
+
+	if (n < 10 || seen == 0 || (seen & ~0x3Eu) != 0)
+		return;
+	if ((seen & ~0x0Eu) == 0)
+		fprintf(stderr, "%s: warning: column \"%s\": the %lld answers "
+		    "are all within 1-3: is this a 3-point column? use "
+		    "csat-agg --scale 1-3\n", PROG, name, n);
+	else
+		fprintf(stderr, "%s: warning: column \"%s\": the %lld answers "
+		    "are all within 1-5: is this a 5-point CSAT column? use "
+		    "csat-agg\n", PROG, name, n);
+}
+
 static int
 finish(void *ctx, struct voc_run *run, struct voc_error *err)
 {
@@ -321,6 +380,7 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 	if (voc_run_nkeys(run) == 0 && voc_run_state(run, "", 0) == NULL)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
+	scale_warning(o, run);
 	if (voc_run_add_totals(run) < 0 || voc_table_sort(t) < 0)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
@@ -381,7 +441,7 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 		voc_writer_num(w, scale * d);
 		voc_writer_num(w, scale * lo);
 		voc_writer_num(w, scale * hi);
-		voc_writer_num(w, p);
+		voc_writer_pvalue(w, p);
 	}
 	voc_compare_free(cmp);
 	if (voc_writer_close(w, 0, err) < 0)

@@ -1437,7 +1437,7 @@ report_survival(const struct opts *o, struct voc_run *run,
 			voc_writer_int(w, lr.df);
 		else
 			voc_writer_null(w);
-		voc_writer_num(w, have_lr ? lr.p : NAN);
+		voc_writer_pvalue(w, have_lr ? lr.p : NAN);
 	}
 	free(obs);
 	free(expd);

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "voc/cli.h"
+#include "voc/columns.h"
 #include "voc/distinct.h"
 #include "voc/key.h"
 #include "voc/prog.h"
@@ -388,24 +389,25 @@ static int
 prepare(void *ctx, const struct voc_input *in, struct voc_error *err)
 {
 	struct opts *o = ctx;
-	const char *s = o->c.text_col;
+	char **item;
+	size_t nitem;
 
-	o->ntext = 0;
-	while (*s != '\0') {
-		const char *comma = strchr(s, ',');
-		size_t len = comma ? (size_t)(comma - s) : strlen(s);
-		char ref[512];
-
-		if (len >= sizeof(ref) || o->ntext == MAX_TEXT_COLS)
-			return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
-			    "-c: at most %d columns of names under %zu bytes",
-			    MAX_TEXT_COLS, sizeof(ref));
-		memcpy(ref, s, len);
-		ref[len] = '\0';
-		if (voc_input_column(in, ref, &o->text[o->ntext++], err) < 0)
-			return -1;
-		s += len + (comma != NULL);
+	/* Split as -g is: a quoted name may hold a comma. */
+	if (voc_columns_split(o->c.text_col, "-c", &item, &nitem, err) < 0)
+		return -1;
+	if (nitem > MAX_TEXT_COLS) {
+		free(item);
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "-c: at most %d columns", MAX_TEXT_COLS);
 	}
+	o->ntext = 0;
+	for (size_t i = 0; i < nitem; i++)
+		if (voc_input_column(in, item[i], &o->text[o->ntext++], err) <
+		    0) {
+			free(item);
+			return -1;
+		}
+	free(item);
 	if (o->score_col != NULL) {
 		if (voc_input_column(in, o->score_col, &o->score, err) < 0)
 			return -1;

@@ -8,11 +8,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "voc/cli.h"
 #include "voc/compare.h"
+#include "voc/text.h"
 
 static const struct option shared[] = {
 	{"by", required_argument, NULL, VOC_OPT_BY},
@@ -22,6 +24,7 @@ static const struct option shared[] = {
 	{"dedupe", required_argument, NULL, VOC_OPT_DEDUPE},
 	{"delimiter", required_argument, NULL, 'd'},
 	{"encoding", required_argument, NULL, VOC_OPT_ENCODING},
+	{"excel", no_argument, NULL, VOC_OPT_EXCEL},
 	{"fields", required_argument, NULL, VOC_OPT_FIELDS},
 	{"group-by", required_argument, NULL, 'g'},
 	{"help", no_argument, NULL, 'h'},
@@ -34,6 +37,7 @@ static const struct option shared[] = {
 	{"no-header-out", no_argument, NULL, VOC_OPT_NO_HEADER_OUT},
 	{"no-normalize", no_argument, NULL, VOC_OPT_NO_NORMALIZE},
 	{"output", required_argument, NULL, 'o'},
+	{"output-encoding", required_argument, NULL, VOC_OPT_OUTPUT_ENCODING},
 	{"precision", required_argument, NULL, VOC_OPT_PRECISION},
 	{"since", required_argument, NULL, VOC_OPT_SINCE},
 	{"skip-rows", required_argument, NULL, VOC_OPT_SKIP_ROWS},
@@ -123,6 +127,9 @@ const char voc_cli_help[] =
 "                           on a terminal, csv otherwise)\n"
 "  --fields LIST            the output columns to keep, by name or number\n"
 "  --no-header-out          no header line (for sort and join)\n"
+"  --excel                  CSV for Excel: UTF-8 with a byte-order mark, CRLF,\n"
+"                           text starting with = + - @ guarded with '\n"
+"  --output-encoding NAME   utf-8 (default) or cp932 (sjis, shift_jis)\n"
 "  --precision N            decimals of non-integer numbers (default: the\n"
 "                           shortest exact form; 2 in a table)\n"
 "Scale-out:\n"
@@ -265,6 +272,51 @@ voc_cli_real(const char *s, double lo, double hi, const char *what,
 	return 0;
 }
 
+/* --output-encoding: UTF-8, or CP932 under any of the names the input
+ * side takes for it (Shift_JIS as Excel writes it in Japan is CP932). */
+static int
+output_encoding(struct voc_common *c, const char *arg,
+    struct voc_error *err)
+{
+	static const char *const cp932[] = {"cp932", "sjis", "shift_jis",
+	    "shift-jis", "windows-31j", "ms932", "csWindows31J"};
+
+	if (voc_text_ieq("utf-8", arg, strlen(arg)) ||
+	    voc_text_ieq("utf8", arg, strlen(arg))) {
+		c->shape.encoding = NULL;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(cp932) / sizeof(cp932[0]); i++)
+		if (voc_text_ieq(cp932[i], arg, strlen(arg))) {
+			c->shape.encoding = "CP932";
+			return 0;
+		}
+	return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+	    "--output-encoding must be utf-8 or cp932 (also named sjis, "
+	    "shift_jis, windows-31j), not \"%s\"", arg);
+}
+
+/* The width to wrap a table at (see voc_cli_finish); 0: none. */
+static size_t
+table_width(void)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	char *end;
+	long v;
+
+	if (env != NULL && *env != '\0') {
+		errno = 0;
+		v = strtol(env, &end, 10);
+		if (*end == '\0' && errno == 0 && v > 0 && v < 100000)
+			return (size_t)v;
+	}
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) ==
+	    0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
 int
 voc_cli_option(struct voc_common *c, int opt, const char *arg,
     struct voc_error *err)
@@ -379,6 +431,11 @@ voc_cli_option(struct voc_common *c, int opt, const char *arg,
 	case VOC_OPT_NO_HEADER_OUT:
 		c->shape.no_header = 1;
 		return 1;
+	case VOC_OPT_EXCEL:
+		c->shape.excel = 1;
+		return 1;
+	case VOC_OPT_OUTPUT_ENCODING:
+		return output_encoding(c, arg, err) < 0 ? -1 : 1;
 	case VOC_OPT_DEDUPE:
 		c->dedupe = arg;
 		return 1;
@@ -475,8 +532,16 @@ voc_cli_finish(struct voc_common *c, struct voc_error *err)
 		    "COL");
 	if (c->input_tz == NULL)
 		c->input_tz = c->tz;
-	if (!c->out_set)
+	if (c->shape.excel && c->out_set && c->out != VOC_OUT_CSV &&
+	    c->out != VOC_OUT_TSV)
+		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
+		    "--excel writes CSV (or TSV): drop -o, or give -o csv");
+	if (c->shape.excel && !c->out_set)
+		c->out = VOC_OUT_CSV;
+	if (!c->out_set && !c->shape.excel)
 		c->out = isatty(STDOUT_FILENO) ? VOC_OUT_TABLE : VOC_OUT_CSV;
+	if (c->out == VOC_OUT_TABLE)
+		c->shape.width = table_width();
 	/* Relative times (--since -3m, --last) are read against one clock
 	 * reading, whichever pass of the input reads them. */
 	if (c->now == 0)

@@ -12,14 +12,29 @@
  * column from a result, so the rule is positional: the first column of a
  * name keeps it, and each later one gets "_2", "_3", ... (the first
  * suffix no column has).
+ *
+ * Output for Excel and older Japanese tools (--excel, --output-encoding):
+ * with an encoding other than UTF-8 the writer writes into a memory
+ * stream, and each finished row (the whole table, for the table
+ * formats) is converted with iconv on its way out.  Every cell is first
+ * tried alone, so a character the encoding lacks is reported with the
+ * cell it is in.  The formula guard prefixes only text cells: a number
+ * the program wrote (-0.25) stays a number, while a group value "-5"
+ * from the input is text and is guarded.
+ *
+ * A table wider than the terminal is wrapped into blocks of columns,
+ * each repeating the key columns: the leading columns that are text in
+ * every row (the groups and periods; statistics are numbers).
  */
 #include <errno.h>
 #include <float.h>
+#include <iconv.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "voc/columns.h"
 #include "voc/error.h"
 #include "voc/text.h"
 #include "voc/writer.h"
@@ -30,7 +45,16 @@ struct cell {
 };
 
 struct voc_writer {
-	FILE *fp;
+	FILE *fp;		/* where cells go: out, or the memory stream */
+	FILE *out;		/* the caller's stream */
+	char *mbuf;		/* the memory stream's bytes (--output-encoding) */
+	size_t msize;
+	iconv_t cd, check;	/* out of mbuf; a cell alone; (iconv_t)-1 */
+	const char *encoding;
+	int excel;
+	const char *eol;
+	size_t width;		/* table format: the terminal's; 0 no limit */
+	char *fail;		/* a data error (encoding), reported at close */
 	enum voc_outfmt fmt;
 	int precision;
 	char **names;
@@ -58,14 +82,26 @@ voc_writer_parse_format(const char *name, enum voc_outfmt *fmt)
 	return -1;
 }
 
+/* Whether a text cell would be read by Excel as a formula. */
+static int
+formula_like(const char *s)
+{
+	return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+/* A CSV or TSV cell; guard puts the formula guard ' first. */
 static void
-put_csv(FILE *fp, const char *s, char delim)
+put_csv(FILE *fp, const char *s, char delim, int guard)
 {
 	if (strpbrk(s, "\"\r\n") == NULL && strchr(s, delim) == NULL) {
+		if (guard)
+			putc('\'', fp);
 		fputs(s, fp);
 		return;
 	}
 	putc('"', fp);
+	if (guard)
+		putc('\'', fp);
 	for (; *s; s++) {
 		if (*s == '"')
 			putc('"', fp);
@@ -133,47 +169,133 @@ unique_name(const char *const *names, size_t ncols, size_t i,
 	}
 }
 
-/* Picks the columns of fields (names or 1-based numbers); 0, or -1 with
- * w->bad set (or w->oom) for a field that names no column. */
+/* Picks the columns of fields (names or 1-based numbers, split as -g
+ * is); 0, or -1 with w->bad set (or w->oom) for a field that names no
+ * column or a list that does not split. */
 static int
 select_fields(struct voc_writer *w, const char *fields)
 {
-	const char *p = fields;
+	struct voc_error err;
+	char **item, list[700];
+	size_t nitem;
 
 	memset(w->keep, 0, w->ncols);
-	while (p != NULL) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p), i;
+	if (voc_columns_split(fields, "--fields", &item, &nitem, &err) < 0) {
+		if ((w->bad = strdup(err.msg)) == NULL)
+			w->oom = 1;
+		return -1;
+	}
+	for (size_t f = 0; f < nitem; f++) {
+		const char *p = item[f];
+		size_t i;
 		char *end;
 		unsigned long k = strtoul(p, &end, 10);
 
 		for (i = 0; i < w->ncols; i++)
-			if (strlen(w->names[i]) == len &&
-			    memcmp(w->names[i], p, len) == 0)
+			if (strcmp(w->names[i], p) == 0)
 				break;
-		if (i == w->ncols && end == p + len && k >= 1 &&
+		if (i == w->ncols && *end == '\0' && end != p && k >= 1 &&
 		    k <= w->ncols)
 			i = k - 1;
 		if (i == w->ncols) {
-			size_t size = len + 64, used;
+			size_t size = strlen(p) + sizeof(list) + 64;
 
-			for (size_t c = 0; c < w->ncols; c++)
-				size += strlen(w->names[c]) + 2;
-			if ((w->bad = malloc(size)) == NULL) {
+			voc_columns_describe((const char *const *)w->names,
+			    w->ncols, list, sizeof(list));
+			if ((w->bad = malloc(size)) == NULL)
 				w->oom = 1;
-				return -1;
-			}
-			used = (size_t)snprintf(w->bad, size, "--fields: no output "
-			    "column \"%.*s\"; the columns are: ", (int)len, p);
-			for (size_t c = 0; c < w->ncols && used < size; c++)
-				used += (size_t)snprintf(w->bad + used, size -
-				    used, "%s%s", c ? ", " : "", w->names[c]);
+			else
+				snprintf(w->bad, size, "--fields: no output "
+				    "column \"%s\"; the columns are: %s", p,
+				    list);
+			free(item);
 			return -1;
 		}
 		w->keep[i] = 1;
-		p = e ? e + 1 : NULL;
 	}
+	free(item);
 	return 0;
+}
+
+/* Decodes the UTF-8 character at s (at most len bytes) into *cp; its
+ * length in bytes, or 1 (with *cp the byte) for a bad sequence. */
+static size_t
+utf8_char(const unsigned char *s, size_t len, unsigned long *cp)
+{
+	size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 :
+	    s[0] >= 0xC0 ? 2 : 0;
+
+	if (n == 0 || n > len) {
+		*cp = s[0];
+		return 1;
+	}
+	*cp = n == 1 ? s[0] : s[0] & (0x7F >> n);
+	for (size_t i = 1; i < n; i++)
+		*cp = (*cp << 6) | (s[i] & 0x3F);
+	return n;
+}
+
+/* Whether s can be written in the output encoding; when not, w->fail
+ * names the character and the cell. */
+static int
+encodable(struct voc_writer *w, const char *s)
+{
+	char buf[256], *in = (char *)s, *o;
+	size_t inleft = strlen(s), oleft;
+
+	if (w->check == (iconv_t)-1 || w->fail != NULL)
+		return w->fail == NULL;
+	iconv(w->check, NULL, NULL, NULL, NULL);
+	while (inleft > 0) {
+		o = buf;
+		oleft = sizeof(buf);
+		if (iconv(w->check, &in, &inleft, &o, &oleft) == (size_t)-1 &&
+		    errno != E2BIG) {
+			unsigned long cp;
+			size_t n = utf8_char((const unsigned char *)in, inleft,
+			    &cp), size = strlen(s) + 200;
+
+			if ((w->fail = malloc(size)) == NULL) {
+				w->oom = 1;
+				return 0;
+			}
+			snprintf(w->fail, size, "--output-encoding %s: \"%.*s\" "
+			    "(U+%04lX) has no %s form, in the cell \"%s\"; "
+			    "write UTF-8 (the default) or change the value",
+			    w->encoding, (int)n, in, cp, w->encoding, s);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* With an output encoding: converts what the memory stream holds and
+ * sends it out, then empties the stream. */
+static void
+drain(struct voc_writer *w)
+{
+	char buf[4096], *in, *o;
+	size_t inleft, oleft;
+	off_t len;
+
+	if (w->cd == (iconv_t)-1)
+		return;
+	if (fflush(w->fp) != 0 || (len = ftello(w->fp)) < 0) {
+		w->oom = 1;
+		return;
+	}
+	in = w->mbuf;
+	inleft = (size_t)len;
+	while (inleft > 0 && w->fail == NULL) {
+		o = buf;
+		oleft = sizeof(buf);
+		if (iconv(w->cd, &in, &inleft, &o, &oleft) == (size_t)-1 &&
+		    errno != E2BIG && (w->fail = strdup("--output-encoding: "
+		    "the output cannot be converted")) == NULL)
+			w->oom = 1;
+		fwrite(buf, 1, sizeof(buf) - oleft, w->out);
+	}
+	rewind(w->fp);
 }
 
 static void cell(struct voc_writer *w, const char *s, int num);
@@ -193,10 +315,20 @@ voc_writer_open_shaped(FILE *fp, enum voc_outfmt fmt, int precision,
 		free(w);
 		return NULL;
 	}
-	w->fp = fp;
+	w->fp = w->out = fp;
+	w->cd = w->check = (iconv_t)-1;
 	w->fmt = fmt;
 	w->precision = precision;
 	w->ncols = ncols;
+	w->eol = "\n";
+	if (shape != NULL) {
+		w->excel = shape->excel && (fmt == VOC_OUT_CSV || fmt ==
+		    VOC_OUT_TSV);
+		w->width = fmt == VOC_OUT_TABLE ? shape->width : 0;
+		if (w->excel)
+			w->eol = "\r\n";
+		w->encoding = shape->encoding;
+	}
 	for (size_t i = 0; i < ncols; i++)
 		if ((w->names[i] = unique_name(names, ncols, i, w->names)) ==
 		    NULL) {
@@ -217,8 +349,35 @@ voc_writer_open_shaped(FILE *fp, enum voc_outfmt fmt, int precision,
 				w->firstkeep = i;
 			w->lastkeep = i;
 		}
-	if (w->bad != NULL || (shape != NULL && shape->no_header))
+	if (w->encoding != NULL) {
+		if ((w->cd = iconv_open(w->encoding, "UTF-8")) == (iconv_t)-1 ||
+		    (w->check = iconv_open(w->encoding, "UTF-8")) ==
+		    (iconv_t)-1) {
+			size_t size = strlen(w->encoding) + 64;
+
+			if ((w->fail = malloc(size)) == NULL)
+				w->oom = 1;
+			else
+				snprintf(w->fail, size, "--output-encoding: "
+				    "cannot convert to %s", w->encoding);
+		} else if ((w->fp = open_memstream(&w->mbuf, &w->msize)) ==
+		    NULL) {
+			w->fp = fp;
+			w->oom = 1;
+		}
+	}
+	for (size_t i = 0; i < ncols; i++)
+		if (w->keep[i] && !encodable(w, w->names[i]))
+			break;
+	if (w->bad != NULL || w->fail != NULL || w->oom)
 		return w;
+	/* The mark that makes Excel read the file as UTF-8, not in the
+	 * machine's code page (CP932 in Japan). */
+	if (w->excel && w->encoding == NULL)
+		fputs("\xEF\xBB\xBF", fp);
+	if (shape != NULL && shape->no_header)
+		return w;
+	fp = w->fp;
 	if (fmt == VOC_OUT_CSV || fmt == VOC_OUT_TSV) {
 		for (size_t i = 0; i < ncols; i++) {
 			if (!w->keep[i])
@@ -226,10 +385,11 @@ voc_writer_open_shaped(FILE *fp, enum voc_outfmt fmt, int precision,
 			if (i != w->firstkeep)
 				putc(fmt == VOC_OUT_CSV ? ',' : '\t', fp);
 			put_csv(fp, w->names[i], fmt == VOC_OUT_CSV ? ',' :
-			    '\t');
+			    '\t', w->excel && formula_like(w->names[i]));
 		}
 		if (w->nkeep > 0)
-			putc('\n', fp);
+			fputs(w->eol, fp);
+		drain(w);
 	} else if (fmt == VOC_OUT_TABLE || fmt == VOC_OUT_MARKDOWN) {
 		for (size_t i = 0; i < ncols; i++)
 			cell(w, w->names[i], 0);
@@ -272,7 +432,8 @@ cell(struct voc_writer *w, const char *s, int num)
 	size_t col = w->col;
 
 	w->col = (w->col + 1) % w->ncols;
-	if (w->bad != NULL || !w->keep[col])
+	if (w->bad != NULL || w->fail != NULL || w->oom || !w->keep[col] ||
+	    (s != NULL && !encodable(w, s)))
 		return;
 	if (w->fmt == VOC_OUT_TABLE || w->fmt == VOC_OUT_MARKDOWN) {
 		if (w->ncells == w->cap) {
@@ -303,17 +464,22 @@ cell(struct voc_writer *w, const char *s, int num)
 			fputs(s, fp);
 		else
 			put_json_string(fp, s);
-		if (col == w->lastkeep)
+		if (col == w->lastkeep) {
 			fputs("}\n", fp);
+			drain(w);
+		}
 	} else {
 		char delim = w->fmt == VOC_OUT_CSV ? ',' : '\t';
 
 		if (col != w->firstkeep)
 			putc(delim, fp);
 		if (s != NULL)
-			put_csv(fp, s, delim);
-		if (col == w->lastkeep)
-			putc('\n', fp);
+			put_csv(fp, s, delim, w->excel && !num &&
+			    formula_like(s));
+		if (col == w->lastkeep) {
+			fputs(w->eol, fp);
+			drain(w);
+		}
 	}
 }
 
@@ -409,6 +575,34 @@ voc_writer_num(struct voc_writer *w, double v)
 }
 
 void
+voc_writer_format_pvalue(double p, int precision, char *buf, size_t size)
+{
+	int decimals;
+
+	if (precision < 0 || isnan(p) || isinf(p) || p <= 0) {
+		voc_writer_format_num(p, precision, buf, size);
+		return;
+	}
+	if (p < 1e-5) {
+		snprintf(buf, size, "%.1e", p);
+		return;
+	}
+	/* 2 significant digits: p in [0.01, 0.1) needs 3 decimals. */
+	decimals = 1 - (int)floor(log10(p));
+	voc_writer_format_num(p, decimals > precision ? decimals : precision,
+	    buf, size);
+}
+
+void
+voc_writer_pvalue(struct voc_writer *w, double p)
+{
+	char buf[64];
+
+	voc_writer_format_pvalue(p, w->precision, buf, sizeof(buf));
+	cell(w, buf[0] ? buf : NULL, 1);
+}
+
+void
 voc_writer_null(struct voc_writer *w)
 {
 	cell(w, NULL, 1);
@@ -425,29 +619,17 @@ put_markdown(FILE *fp, const char *s)
 	}
 }
 
+/* Writes the stored row `row`, its columns cols[0..k) (indices among
+ * the kept columns), padded to width[]. */
 static void
-flush_table(struct voc_writer *w)
+table_row(struct voc_writer *w, size_t row, const size_t *cols, size_t k,
+    const size_t *width)
 {
-	size_t n = w->nkeep, *width = calloc(n ? n : 1, sizeof(*width));
+	size_t n = w->nkeep;
 	int md = w->fmt == VOC_OUT_MARKDOWN;
 
-	if (width == NULL) {
-		w->oom = 1;
-		return;
-	}
-	if (n == 0) {
-		free(width);
-		return;
-	}
-	for (size_t i = 0; i < w->ncells; i++) {
-		const char *s = w->cells[i].s;
-		size_t k = s ? voc_text_width(s, strlen(s)) : 0;
-
-		if (k > width[i % n])
-			width[i % n] = k;
-	}
-	for (size_t i = 0; i < w->ncells; i++) {
-		size_t c = i % n, row = i / n;
+	for (size_t j = 0; j < k; j++) {
+		size_t c = cols[j], i = row * n + c;
 		const char *s = w->cells[i].s ? w->cells[i].s : "";
 		size_t pad = width[c] - voc_text_width(s, strlen(s));
 		/* Header cells align like the column's values. */
@@ -455,8 +637,8 @@ flush_table(struct voc_writer *w)
 		    w->ncells ? n : 0)].num;
 
 		if (md)
-			fputs(c == 0 ? "| " : " | ", w->fp);
-		else if (c > 0)
+			fputs(j == 0 ? "| " : " | ", w->fp);
+		else if (j > 0)
 			fputs("  ", w->fp);
 		if (right)
 			fprintf(w->fp, "%*s", (int)pad, "");
@@ -464,26 +646,103 @@ flush_table(struct voc_writer *w)
 			put_markdown(w->fp, s);
 		else
 			fputs(s, w->fp);
-		if (!right && (md || c + 1 < n))
+		if (!right && (md || j + 1 < k))
 			fprintf(w->fp, "%*s", (int)pad, "");
-		if (c + 1 < n)
-			continue;
-		fputs(md ? " |\n" : "\n", w->fp);
-		/* Markdown's line under the header, with the alignment. */
-		if (md && row == 0 && w->header) {
-			for (size_t k = 0; k < n; k++) {
-				int r = w->cells[k + (k + n < w->ncells ? n :
-				    0)].num;
-
-				fputs(k == 0 ? "|" : "|", w->fp);
-				for (size_t d = 0; d < width[k] + 1; d++)
-					putc('-', w->fp);
-				fputs(r ? ":" : "-", w->fp);
-			}
-			fputs("|\n", w->fp);
-		}
 	}
+	fputs(md ? " |\n" : "\n", w->fp);
+	/* Markdown's line under the header, with the alignment. */
+	if (md && row == 0 && w->header) {
+		for (size_t j = 0; j < k; j++) {
+			size_t c = cols[j];
+			int r = w->cells[c + (c + n < w->ncells ? n : 0)].num;
+
+			putc('|', w->fp);
+			for (size_t d = 0; d < width[c] + 1; d++)
+				putc('-', w->fp);
+			fputs(r ? ":" : "-", w->fp);
+		}
+		fputs("|\n", w->fp);
+	}
+}
+
+/* The key columns a wrapped table repeats: the leading columns that are
+ * text in every row below the header, as long as they leave half of
+ * the width to the others. */
+static size_t
+key_columns(const struct voc_writer *w, const size_t *width)
+{
+	size_t n = w->nkeep, first = w->header ? 1 : 0;
+	size_t nrows = w->ncells / n, keys = 0, used = 0;
+
+	if (nrows <= first)
+		return 0;
+	while (keys + 1 < n) {
+		size_t r;
+
+		for (r = first; r < nrows; r++)
+			if (w->cells[r * n + keys].num)
+				break;
+		if (r < nrows)
+			break;
+		used += width[keys] + 2;
+		keys++;
+	}
+	return used > w->width / 2 ? 0 : keys;
+}
+
+static void
+flush_table(struct voc_writer *w)
+{
+	size_t n = w->nkeep, *width = calloc(n ? n : 1, sizeof(*width));
+	size_t *cols = calloc(n ? n : 1, sizeof(*cols));
+	size_t nrows, total = 0, keys, start;
+
+	if (width == NULL || cols == NULL) {
+		free(width);
+		free(cols);
+		w->oom = 1;
+		return;
+	}
+	if (n == 0)
+		goto done;
+	for (size_t i = 0; i < w->ncells; i++) {
+		const char *s = w->cells[i].s;
+		size_t k = s ? voc_text_width(s, strlen(s)) : 0;
+
+		if (k > width[i % n])
+			width[i % n] = k;
+	}
+	nrows = w->ncells / n;
+	for (size_t c = 0; c < n; c++) {
+		cols[c] = c;
+		total += width[c] + (c ? 2 : 0);
+	}
+	if (w->width == 0 || total <= w->width) {
+		for (size_t r = 0; r < nrows; r++)
+			table_row(w, r, cols, n, width);
+		goto done;
+	}
+	/* Blocks: the keys, then as many more columns as fit (one at
+	 * least, however wide: a value is never cut). */
+	keys = key_columns(w, width);
+	for (start = keys; start < n;) {
+		size_t k = keys, used = 0;
+
+		for (size_t c = 0; c < keys; c++)
+			used += width[c] + 2;
+		while (start < n && (k == keys || used + width[start] <=
+		    w->width)) {
+			used += width[start] + 2;
+			cols[k++] = start++;
+		}
+		if (cols[keys] != keys)
+			putc('\n', w->fp);
+		for (size_t r = 0; r < nrows; r++)
+			table_row(w, r, cols, k, width);
+	}
+done:
 	free(width);
+	free(cols);
 }
 
 int
@@ -492,19 +751,31 @@ voc_writer_close(struct voc_writer *w, int close_fp, struct voc_error *err)
 	int rc = 0;
 
 	if ((w->fmt == VOC_OUT_TABLE || w->fmt == VOC_OUT_MARKDOWN) &&
-	    !w->oom && w->bad == NULL)
+	    !w->oom && w->bad == NULL && w->fail == NULL) {
 		flush_table(w);
+		drain(w);
+	}
 	errno = 0;
 	if (w->oom)
 		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
 	else if (w->bad != NULL)
 		rc = voc_error_set(err, VOC_ERR_USAGE, NULL, 0, "%s", w->bad);
-	else if (fflush(w->fp) != 0 || ferror(w->fp))
+	else if (w->fail != NULL)
+		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "%s", w->fail);
+	else if (fflush(w->out) != 0 || ferror(w->out))
 		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "write error: %s",
 		    strerror(errno ? errno : EIO));
-	if (close_fp && fclose(w->fp) != 0 && rc == 0)
+	if (close_fp && fclose(w->out) != 0 && rc == 0)
 		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "write error: %s",
 		    strerror(errno));
+	if (w->fp != w->out)
+		fclose(w->fp);
+	free(w->mbuf);
+	if (w->cd != (iconv_t)-1)
+		iconv_close(w->cd);
+	if (w->check != (iconv_t)-1)
+		iconv_close(w->check);
+	free(w->fail);
 	for (size_t i = 0; i < w->ncells; i++)
 		free(w->cells[i].s);
 	for (size_t i = 0; i < w->ncols; i++)

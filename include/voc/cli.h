@@ -43,7 +43,9 @@ struct voc_common {
 	int out_set;
 	enum voc_outfmt out;
 	int precision;		/* -1: shortest exact form */
-	struct voc_writer_shape shape;	/* --fields, --no-header-out */
+	/* --fields, --no-header-out, --excel, --output-encoding, and the
+	 * terminal's width for the table format (voc_cli_finish) */
+	struct voc_writer_shape shape;
 	int strict;
 	const char *state_out;		/* --state-out FILE */
 	int merge;			/* --merge */
@@ -77,6 +79,7 @@ enum {
 	VOC_OPT_DATE_ORDER,
 	VOC_OPT_DEDUPE,
 	VOC_OPT_ENCODING,
+	VOC_OPT_EXCEL,
 	VOC_OPT_FIELDS,
 	VOC_OPT_INPUT_TZ,
 	VOC_OPT_JSONL,
@@ -87,6 +90,7 @@ enum {
 	VOC_OPT_NO_NORMALIZE,
 	VOC_OPT_NO_HEADER,
 	VOC_OPT_NO_HEADER_OUT,
+	VOC_OPT_OUTPUT_ENCODING,
 	VOC_OPT_PRECISION,
 	VOC_OPT_PROPORTIONS,
 	VOC_OPT_SINCE,
@@ -140,7 +144,10 @@ int voc_cli_option(struct voc_common *c, int opt, const char *arg,
 
 /* Checks the options together (--by needs --time, a scoring program
  * needs -s, --compare needs periods or groups, ...) and settles the
- * output format (a table on a terminal, CSV otherwise). */
+ * output format (a table on a terminal, CSV otherwise; CSV with
+ * --excel) and, for the table format, the width to wrap at: COLUMNS
+ * when set to a number, else the terminal's when standard output is
+ * one, else none. */
 int voc_cli_finish(struct voc_common *c, struct voc_error *err);
 
 /* A whole number in [min, max] named what in messages; 0 or -1 (usage). */

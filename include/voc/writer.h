@@ -18,10 +18,26 @@ enum voc_outfmt {
 	VOC_OUT_MARKDOWN	/* a pipe table, for tickets and wikis */
 };
 
-/* How a table is cut down for where it goes: --fields, --no-header-out. */
+/*
+ * How a table is shaped for where it goes: --fields, --no-header-out,
+ * --excel, --output-encoding and the terminal's width.
+ */
 struct voc_writer_shape {
 	const char *fields;	/* comma-separated names or numbers; NULL all */
 	int no_header;
+	/* --excel (CSV and TSV): a byte-order mark when the output is
+	 * UTF-8, CRLF line ends, and text cells that start with = + - @,
+	 * tab or CR prefixed with ' so that Excel does not run them as
+	 * formulas (OWASP "CSV injection").  Numbers are never guarded. */
+	int excel;
+	/* The output's encoding as iconv names it ("CP932"); NULL: UTF-8.
+	 * A character it cannot hold is an error at close naming the cell,
+	 * never a silent replacement. */
+	const char *encoding;
+	/* The table format only: wider tables are wrapped into blocks of
+	 * columns no wider than this, each repeating the leading text (key)
+	 * columns; values are never cut.  0: no limit. */
+	size_t width;
 };
 
 struct voc_writer;
@@ -57,10 +73,20 @@ void voc_writer_str(struct voc_writer *w, const char *s);
 void voc_writer_int(struct voc_writer *w, long long v);
 void voc_writer_num(struct voc_writer *w, double v);	/* NaN: unknown */
 void voc_writer_null(struct voc_writer *w);
+/* A p-value: as voc_writer_num, but never rounded to fewer than 2
+ * significant digits (precision 2 writes 0.0031, not 0.00). */
+void voc_writer_pvalue(struct voc_writer *w, double p);
 
 /* Formats v as voc_writer_num does at precision into buf (64 bytes are
  * enough); an unknown value (NaN, infinite) gives "". */
 void voc_writer_format_num(double v, int precision, char *buf, size_t size);
+
+/* Formats a p-value as voc_writer_pvalue does into buf (64 bytes): at
+ * precision -1 as voc_writer_format_num; else with at least precision
+ * decimals and at least 2 significant digits, in exponent form
+ * ("3.1e-07") below 1e-5, where the decimals would fill a line. */
+void voc_writer_format_pvalue(double p, int precision, char *buf,
+    size_t size);
 
 /*
  * Flushes (the table format is written here, once all widths are known),

@@ -176,8 +176,8 @@ main(void)
 	CHECK(voc_columns_find(r, "5", 1, &idx, &err) == -1);
 	CHECK(voc_columns_find(r, "scroe", 5, &idx, &err) == -1 &&
 	    err.kind == VOC_ERR_USAGE);
-	CHECK_STR(err.msg, "no column \"scroe\"; the columns are: Score, "
-	    "Region, REGION, date");
+	CHECK_STR(err.msg, "no column \"scroe\"; the columns are: 1 Score, "
+	    "2 Region, 3 REGION, 4 date");
 	CHECK(voc_columns_list(r, "date,1", &list, &n, &err) == 0 && n == 2 &&
 	    list[0] == 3 && list[1] == 0);
 	free(list);

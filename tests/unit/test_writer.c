@@ -8,6 +8,38 @@
 #include "voc/text.h"
 #include "voc/writer.h"
 
+/* The bytes a shaped writer writes for cells given as a string: one
+ * character a cell, 's' a text cell, 'n' a number, 'p' a p-value, taken
+ * in turn from text[] and num[]. */
+static char *
+render_shaped(enum voc_outfmt fmt, int precision,
+    const struct voc_writer_shape *shape, const char *const *names,
+    size_t ncols, const char *kinds, const char *const *text,
+    const double *num, int *rc)
+{
+	static char out[4096];
+	FILE *fp = tmpfile();
+	struct voc_error err;
+	struct voc_writer *w = voc_writer_open_shaped(fp, fmt, precision,
+	    shape, names, ncols);
+
+	for (; *kinds; kinds++)
+		if (*kinds == 's')
+			voc_writer_str(w, *text++);
+		else if (*kinds == 'n')
+			voc_writer_num(w, *num++);
+		else
+			voc_writer_pvalue(w, *num++);
+	*rc = voc_writer_close(w, 0, &err);
+	rewind(fp);
+	size_t n = fread(out, 1, sizeof(out) - 1, fp);
+	out[n] = '\0';
+	fclose(fp);
+	if (*rc < 0)
+		snprintf(out, sizeof(out), "ERR %d: %s", err.kind, err.msg);
+	return out;
+}
+
 static char *
 render(enum voc_outfmt fmt)
 {
@@ -164,6 +196,122 @@ main(void)
 		CHECK_STR(voc_error_quote("a\tb\xC2\x9B\xFF" "c", 7, q, sizeof(q)),
 		    "a\\tb\\u009b\\xFFc");
 		CHECK_STR(voc_error_quote("short", 5, q, sizeof(q)), "short");
+	}
+	/* --excel: a BOM, CRLF, and text cells starting with = + - @ tab
+	 * or CR prefixed with ', quoted where CSV needs it (the CR); the
+	 * numbers -0.25 and -12 are numbers and stay as they are, while
+	 * the text "-5" is guarded. */
+	{
+		const char *names[] = {"g", "v"};
+		const char *text[] = {"=SUM(A1)", "+1", "-5", "@x", "\tt",
+		    "\rr", "a,b", "ok"};
+		const double num[] = {-0.25, -12, 1, 2, 3, 4, 5, 6};
+		struct voc_writer_shape sh = {NULL, 0, 1, NULL, 0};
+		int rc;
+
+		CHECK_STR(render_shaped(VOC_OUT_CSV, -1, &sh, names, 2,
+		    "snsnsnsnsnsnsnsn", text, num, &rc),
+		    "\xEF\xBB\xBFg,v\r\n'=SUM(A1),-0.25\r\n'+1,-12\r\n"
+		    "'-5,1\r\n'@x,2\r\n'\tt,3\r\n\"'\rr\",4\r\n\"a,b\",5\r\n"
+		    "ok,6\r\n");
+		CHECK(rc == 0);
+		/* Without --excel nothing is guarded. */
+		sh.excel = 0;
+		CHECK_STR(render_shaped(VOC_OUT_CSV, -1, &sh, names, 2,
+		    "snsn", text, num, &rc), "g,v\n=SUM(A1),-0.25\n+1,-12\n");
+		/* A header name is text too. */
+		const char *bad[] = {"=cmd", "v"};
+		sh.excel = 1;
+		sh.no_header = 0;
+		CHECK_STR(render_shaped(VOC_OUT_CSV, -1, &sh, bad, 2, "sn",
+		    text + 7, num, &rc), "\xEF\xBB\xBF'=cmd,v\r\nok,-0.25\r\n");
+	}
+
+	/* --output-encoding CP932: 日本 is 93 FA 96 7B (JIS X 0208 row 38
+	 * and 43 in Shift_JIS form); with --excel no BOM but CRLF.  An
+	 * emoji has no CP932 form: a data error naming it and its cell. */
+	{
+		const char *names[] = {"g", "n"};
+		const char *text[] = {"\xE6\x97\xA5\xE6\x9C\xAC",
+		    "ok \xF0\x9F\x98\x80 here"};
+		const double num[] = {3, 4};
+		struct voc_writer_shape sh = {NULL, 0, 1, "CP932", 0};
+		int rc;
+
+		CHECK_STR(render_shaped(VOC_OUT_CSV, -1, &sh, names, 2, "sn",
+		    text, num, &rc), "g,n\r\n\x93\xFA\x96\x7B,3\r\n");
+		CHECK(rc == 0);
+		sh.excel = 0;
+		CHECK_STR(render_shaped(VOC_OUT_TABLE, 0, &sh, names, 2, "sn",
+		    text, num, &rc), "g     n\n\x93\xFA\x96\x7B  3\n");
+		CHECK_STR(render_shaped(VOC_OUT_CSV, -1, &sh, names, 2, "snsn",
+		    text, num, &rc), "ERR 1: --output-encoding CP932: "
+		    "\"\xF0\x9F\x98\x80\" (U+1F600) has no CP932 form, in the "
+		    "cell \"ok \xF0\x9F\x98\x80 here\"; write UTF-8 (the default) "
+		    "or change the value");
+		CHECK(rc == -1);
+	}
+
+	/* p-values keep 2 significant digits whatever --precision. */
+	{
+		char buf[64];
+
+		voc_writer_format_pvalue(0.0031, 2, buf, sizeof(buf));
+		CHECK_STR(buf, "0.0031");
+		voc_writer_format_pvalue(0.031, 2, buf, sizeof(buf));
+		CHECK_STR(buf, "0.031");
+		voc_writer_format_pvalue(0.5123, 1, buf, sizeof(buf));
+		CHECK_STR(buf, "0.51");
+		voc_writer_format_pvalue(0.5123, 3, buf, sizeof(buf));
+		CHECK_STR(buf, "0.512");
+		voc_writer_format_pvalue(1, 0, buf, sizeof(buf));
+		CHECK_STR(buf, "1.0");
+		voc_writer_format_pvalue(3.14e-7, 2, buf, sizeof(buf));
+		CHECK_STR(buf, "3.1e-07");
+		voc_writer_format_pvalue(0.0031, -1, buf, sizeof(buf));
+		CHECK_STR(buf, "0.0031");
+		voc_writer_format_pvalue(NAN, 2, buf, sizeof(buf));
+		CHECK_STR(buf, "");
+		voc_writer_format_pvalue(0, 2, buf, sizeof(buf));
+		CHECK_STR(buf, "0.00");
+	}
+
+	/* A table wider than the width: blocks of columns, each with the
+	 * key column (text in every row) first; values never cut.  Widths:
+	 * g 5, a 3, bb 2, c 6, so the whole is 5+2+3+2+2+2+6 = 22; at 16,
+	 * block one holds g, a, bb (5+2+3+2+2 = 14; with c it would be 22)
+	 * and block two g, c. */
+	{
+		const char *names[] = {"g", "a", "bb", "c"};
+		const char *text[] = {"north", "south"};
+		const double num[] = {1, 22, 123456, 333, 4, 5};
+		struct voc_writer_shape sh = {NULL, 0, 0, NULL, 16};
+		int rc;
+
+		CHECK_STR(render_shaped(VOC_OUT_TABLE, 0, &sh, names, 4,
+		    "snnnsnnn", text, num, &rc),
+		    "g        a  bb\n"
+		    "north    1  22\n"
+		    "south  333   4\n"
+		    "\n"
+		    "g           c\n"
+		    "north  123456\n"
+		    "south       5\n");
+		/* Wide enough: one block as before. */
+		sh.width = 22;
+		CHECK_STR(render_shaped(VOC_OUT_TABLE, 0, &sh, names, 4,
+		    "snnnsnnn", text, num, &rc),
+		    "g        a  bb       c\n"
+		    "north    1  22  123456\n"
+		    "south  333   4       5\n");
+		/* At 8 the key (5 + 2) would take more than half the width,
+		 * so it is not repeated: blocks g; a, bb (3+2+2 = 7); and c,
+		 * wider than what is left, alone and whole. */
+		sh.width = 8;
+		CHECK_STR(render_shaped(VOC_OUT_TABLE, 0, &sh, names, 4,
+		    "snnnsnnn", text, num, &rc),
+		    "g\nnorth\nsouth\n\n  a  bb\n  1  22\n333   4\n\n"
+		    "     c\n123456\n     5\n");
 	}
 	return check_done("test_writer");
 }
