@@ -3,10 +3,14 @@
  *
  * Entries are laid out in arena chunks as an 8-byte header (the key's
  * length and the low half of its 64-bit hash; the high half is in the
- * entry's slot), the state (rounded up to 8 bytes) and the key's bytes.  The index is open addressing with linear probing over
- * 8-byte slots holding an entry number and 32 bits of the hash, so most
- * probes that miss never touch the entry.  A one-entry cache serves runs
- * of rows with the same key, common in exports sorted by date or team.
+ * entry's slot), the state (rounded up to 8 bytes) and the key's bytes.
+ * The index is open addressing with linear probing over 8-byte slots
+ * holding where the entry is (its chunk's number and its offset there)
+ * and 32 bits of the hash, so most probes that miss never touch the
+ * entry, and a hit goes from the slot to the entry with no table of
+ * entries between (with 100,000 keys, each of those is a cache miss).
+ * A one-entry cache serves runs of rows with the same key, common in
+ * exports sorted by date or team.
  */
 #include <math.h>
 #include <stdint.h>
@@ -18,8 +22,14 @@
 
 #define CHUNK (1u << 20)
 
+/* A slot's place: the chunk's number in its high bits, the entry's
+ * offset there in 8-byte units in the low LOC_BITS (a chunk past CHUNK
+ * holds one entry, at offset 0). */
+#define LOC_BITS 17
+#define MAX_CHUNKS (1u << (32 - LOC_BITS))
+
 struct slot {
-	uint32_t entry;		/* entry number + 1; 0 is an empty slot */
+	uint32_t loc;		/* the entry's place + 1; 0 is an empty slot */
 	uint32_t tag;		/* the hash's high 32 bits */
 };
 
@@ -43,6 +53,8 @@ struct voc_table {
 	struct slot *slots;
 	size_t nslots;		/* a power of two */
 	struct chunk *chunks;
+	char **base;		/* each chunk's first entry, by number */
+	size_t nchunks, basecap;
 	char *last;		/* the last entry hit */
 };
 
@@ -128,6 +140,7 @@ voc_table_free(struct voc_table *t)
 		free(c);
 	}
 	free(t->ents);
+	free(t->base);
 	free(t->slots);
 	free(t);
 }
@@ -142,6 +155,15 @@ match(const struct voc_table *t, const char *e, uint64_t h, const char *key,
 	    (len == 0 || memcmp(ent_key(t, e), key, len) == 0);
 }
 
+/* The entry at a slot's place (loc as the slot holds it, plus 1). */
+static inline char *
+at_loc(const struct voc_table *t, uint32_t loc)
+{
+	loc--;
+	return t->base[loc >> LOC_BITS] + ((size_t)(loc & ((1u << LOC_BITS) -
+	    1)) << 3);
+}
+
 /* The slot holding key, or the empty slot where it would go. */
 static struct slot *
 probe(const struct voc_table *t, uint64_t h, const char *key, size_t len)
@@ -152,10 +174,9 @@ probe(const struct voc_table *t, uint64_t h, const char *key, size_t len)
 	for (;; i = (i + 1) & mask) {
 		struct slot *s = &t->slots[i];
 
-		if (s->entry == 0)
+		if (s->loc == 0)
 			return s;
-		if (s->tag == tag && match(t, t->ents[s->entry - 1], h, key,
-		    len))
+		if (s->tag == tag && match(t, at_loc(t, s->loc), h, key, len))
 			return s;
 	}
 }
@@ -173,14 +194,13 @@ grow_index(struct voc_table *t)
 	for (size_t i = 0; i < t->nslots; i++) {
 		struct slot o = t->slots[i];
 
-		if (o.entry == 0)
+		if (o.loc == 0)
 			continue;
-		const struct head *hd = (const struct head *)t->ents[o.entry -
-		    1];
+		const struct head *hd = (const struct head *)at_loc(t, o.loc);
 		uint64_t h = (uint64_t)o.tag << 32 | hd->hash_lo;
 		size_t j = h & (n - 1);
 
-		while (s[j].entry != 0)
+		while (s[j].loc != 0)
 			j = (j + 1) & (n - 1);
 		s[j] = o;
 	}
@@ -190,22 +210,37 @@ grow_index(struct voc_table *t)
 	return 0;
 }
 
+/* Room for an entry of need bytes (a multiple of 8); *loc is where it
+ * is, for its slot. */
 static char *
-arena(struct voc_table *t, size_t need)
+arena(struct voc_table *t, size_t need, uint32_t *loc)
 {
 	struct chunk *c = t->chunks;
 
 	if (c == NULL || c->size - c->used < need) {
 		size_t size = need > CHUNK ? need : CHUNK;
 
+		if (t->nchunks == MAX_CHUNKS)
+			return NULL;
+		if (t->nchunks == t->basecap) {
+			size_t cap = t->basecap ? t->basecap * 2 : 16;
+			char **b = realloc(t->base, cap * sizeof(*b));
+
+			if (b == NULL)
+				return NULL;
+			t->base = b;
+			t->basecap = cap;
+		}
 		if ((c = malloc(sizeof(*c) + size)) == NULL)
 			return NULL;
 		c->next = t->chunks;
 		c->used = 0;
 		c->size = size;
 		t->chunks = c;
+		t->base[t->nchunks++] = (char *)(c + 1);
 	}
 	char *p = (char *)(c + 1) + c->used;
+	*loc = (uint32_t)(((t->nchunks - 1) << LOC_BITS) | (c->used >> 3));
 	c->used += need;
 	return p;
 }
@@ -216,7 +251,7 @@ voc_table_find(const struct voc_table *t, const char *key, size_t keylen)
 	uint64_t h = hash(key, keylen);
 	struct slot *s = probe(t, h, key, keylen);
 
-	return s->entry ? ent_state(t->ents[s->entry - 1]) : NULL;
+	return s->loc ? ent_state(at_loc(t, s->loc)) : NULL;
 }
 
 void *
@@ -228,8 +263,8 @@ voc_table_get(struct voc_table *t, const char *key, size_t keylen)
 	uint64_t h = hash(key, keylen);
 	struct slot *s = probe(t, h, key, keylen);
 
-	if (s->entry != 0) {
-		t->last = t->ents[s->entry - 1];
+	if (s->loc != 0) {
+		t->last = at_loc(t, s->loc);
 		return ent_state(t->last);
 	}
 	if (t->n >= 0xFFFFFFFEu || keylen > 0xFFFFFFFFu)
@@ -245,7 +280,8 @@ voc_table_get(struct voc_table *t, const char *key, size_t keylen)
 	}
 	size_t need = (sizeof(struct head) + t->stride + keylen + 7) &
 	    ~(size_t)7;
-	char *e = arena(t, need);
+	uint32_t loc;
+	char *e = arena(t, need, &loc);
 	if (e == NULL)
 		return NULL;
 	struct head *hd = (struct head *)e;
@@ -257,7 +293,7 @@ voc_table_get(struct voc_table *t, const char *key, size_t keylen)
 	if (t->ops != NULL && t->ops->init != NULL)
 		t->ops->init(ent_state(e), t->cfg);
 	t->ents[t->n++] = e;
-	s->entry = (uint32_t)t->n;
+	s->loc = loc + 1;
 	s->tag = (uint32_t)(h >> 32);
 	t->last = e;
 	/* Load factor at most 3/4; the entry is in place either way, so a
@@ -304,8 +340,8 @@ voc_table_at(const struct voc_table *t, size_t i, struct voc_entry *e)
 /*
  * Sorting: the first part of most keys decides, so a number in it is
  * read once per entry, not once per comparison (NaN: not a number).  The
- * sort moves 4-byte entry numbers, and the index's slots, which stay
- * where their hashes put them, are renumbered after.  C's qsort passes
+ * sort moves 4-byte entry numbers; the index's slots hold where entries
+ * are, which sorting does not change.  C's qsort passes
  * no context, so the comparison finds the table through a thread-local.
  */
 static _Thread_local const struct voc_table *sort_t;
@@ -331,7 +367,7 @@ int
 voc_table_sort(struct voc_table *t)
 {
 	size_t n = t->n ? t->n : 1;
-	uint32_t *idx = malloc(n * sizeof(*idx)), *newnum;
+	uint32_t *idx = malloc(n * sizeof(*idx));
 	double *num = malloc(n * sizeof(*num));
 	char **ents;
 
@@ -359,21 +395,13 @@ voc_table_sort(struct voc_table *t)
 	sort_num = num;
 	qsort(idx, t->n, sizeof(*idx), by_key);
 	free(num);
-	if ((ents = malloc(n * sizeof(*ents))) == NULL ||
-	    (newnum = malloc(n * sizeof(*newnum))) == NULL) {
-		free(ents);
+	if ((ents = malloc(n * sizeof(*ents))) == NULL) {
 		free(idx);
 		return -1;
 	}
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = 0; i < t->n; i++)
 		ents[i] = t->ents[idx[i]];
-		newnum[idx[i]] = (uint32_t)i;
-	}
 	free(idx);
-	for (size_t i = 0; i < t->nslots; i++)
-		if (t->slots[i].entry != 0)
-			t->slots[i].entry = newnum[t->slots[i].entry - 1] + 1;
-	free(newnum);
 	free(t->ents);
 	t->ents = ents;
 	t->cap = n;

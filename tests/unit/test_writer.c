@@ -2,6 +2,8 @@
  * writer and text: every output format, unknown values, decimal marks,
  * table alignment by display width, a full disk; UTF-8 checks and widths.
  */
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -63,9 +65,86 @@ render(enum voc_outfmt fmt)
 	return out;
 }
 
+/* The shortest form the slow way, as the writer defined it before its
+ * printf-free path: %.15g, %.16g or %.17g, the first that reads back,
+ * written without an exponent where %g used one for a modest number. */
+static void
+reference(double v, char *buf, size_t size)
+{
+	int p;
+	char *e;
+
+	if (v == (double)(long long)v && fabs(v) < 9007199254740992.0) {
+		snprintf(buf, size, "%lld", (long long)v);
+		return;
+	}
+	for (p = 15; p < 17; p++) {
+		snprintf(buf, size, "%.*g", p, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	if (p == 17)
+		snprintf(buf, size, "%.17g", v);
+	if ((e = strchr(buf, 'e')) != NULL) {
+		int exp = atoi(e + 1), digits = 0;
+
+		if (exp >= -5 && exp < 17) {
+			for (char *q = buf; q < e; q++)
+				digits += *q >= '0' && *q <= '9';
+			snprintf(buf, size, "%.*f", digits - 1 - exp > 0 ?
+			    digits - 1 - exp : 0, v);
+		}
+	}
+}
+
+/* Random doubles of every size the writer meets, and the sums of two
+ * decimals (0.1 + 0.2) whose shortest form needs 17 digits. */
+static int
+shortest_agrees(int n)
+{
+	uint64_t x = 88172645463325252ULL;
+	int same = 1;
+
+	for (int i = 0; i < n && same; i++) {
+		char a[64], b[64];
+		double v;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		switch (i % 4) {
+		case 0:		/* any mantissa, exponent 2^-20 .. 2^55 */
+			v = ldexp((double)(x >> 11) / 9007199254740992.0,
+			    (int)(x % 76) - 20);
+			break;
+		case 1:		/* short decimals */
+			v = (double)(long long)(x % 2000001 - 1000000) /
+			    pow(10, (double)(x % 9));
+			break;
+		case 2:		/* percentages of counts */
+			v = 100.0 * (double)(x % 997) / (double)(1 + x % 4999);
+			break;
+		default:
+			v = (double)(x % 1000) / 10 + (double)(x % 7) / 10;
+			break;
+		}
+		if (i % 2)
+			v = -v;
+		voc_writer_format_num(v, -1, a, sizeof(a));
+		reference(v == 0 ? 0 : v, b, sizeof(b));
+		if (strcmp(a, b) != 0) {
+			fprintf(stderr, "shortest(%.17g): %s, want %s\n", v, a,
+			    b);
+			same = 0;
+		}
+	}
+	return same;
+}
+
 int
 main(void)
 {
+	CHECK(shortest_agrees(400000));
 	CHECK_STR(render(VOC_OUT_CSV), "group,n,nps\n\"a,\"\"b\"\"\",12,0.00\n"
 	    "\xE6\x97\xA5\xE6\x9C\xAC,3,\n");
 	CHECK_STR(render(VOC_OUT_TSV), "group\tn\tnps\n\"a,\"\"b\"\"\"\t12\t0.00\n"
