@@ -48,6 +48,8 @@ struct voc_reader {
 	int auto_utf16;			/* iconv set up by a UTF-16 BOM */
 	int eof;			/* the open input has no more bytes */
 	int was_gzip;
+	struct inflater *inflater;	/* the inflate thread, or NULL */
+	int inflate_here;		/* no thread could be started */
 	long long raw_off;		/* file offset of the next byte read */
 	int cr_mode;			/* lines end at CR: 1, no: 0, -1 */
 	int nul_seen;			/* a NUL byte in a line not checked */
