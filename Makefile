@@ -24,7 +24,7 @@ DEBS = build-essential pkg-config libcsv-dev libgsl-dev libjansson-dev \
 	zlib1g-dev tzdata libutf8proc-dev libmecab-dev mecab-ipadic-utf8 \
 	parallel
 # The peers bench/run compares against.
-BENCH_DEBS = datamash miller mawk gawk jq sqlite3 pigz time
+BENCH_DEBS = datamash miller mawk gawk jq sqlite3 pigz isal time
 
 PROGS = nps-score csat-agg retention mau ltv voc-topics
 LIB_SRC = $(wildcard lib/*.c)
