@@ -15,6 +15,12 @@ VOC_CFLAGS = -std=c11 -pthread -Wall -Wextra -Wpedantic \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
 	-DVOC_DATADIR='"$(DATADIR)"'
 PKGS = gsl jansson zlib libutf8proc
+# ISA-L's inflate, where it is installed (make deps installs it); zlib
+# inflates otherwise.
+ifeq ($(shell pkg-config --exists libisal 2>/dev/null && echo yes),yes)
+PKGS += libisal
+VOC_CFLAGS += -DVOC_HAVE_ISAL
+endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBCSV_LIBS ?= -lcsv
@@ -22,7 +28,7 @@ LDLIBS = $(LIBCSV_LIBS) $(PKG_LIBS) -ldl -lm -pthread
 
 DEBS = build-essential pkg-config libcsv-dev libgsl-dev libjansson-dev \
 	zlib1g-dev tzdata libutf8proc-dev libmecab-dev mecab-ipadic-utf8 \
-	parallel
+	parallel libisal-dev
 # The peers bench/run compares against.
 BENCH_DEBS = datamash miller mawk gawk jq sqlite3 pigz isal time
 

@@ -662,6 +662,9 @@ voc_reader_close(struct voc_reader *r)
 	if (r->zs_ready)
 		inflateEnd(&r->zs);
 	free(r->zin);
+#ifdef VOC_HAVE_ISAL
+	free(r->isal);
+#endif
 	if (r->cd != (iconv_t)-1)
 		iconv_close(r->cd);
 	if (r->csv_ready)

@@ -16,6 +16,9 @@
 
 #include <csv.h>
 #include <zlib.h>
+#ifdef VOC_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 
 #include "voc/jsonscan.h"
 #include "voc/scan.h"
@@ -48,6 +51,9 @@ struct voc_reader {
 	int auto_utf16;			/* iconv set up by a UTF-16 BOM */
 	int eof;			/* the open input has no more bytes */
 	int was_gzip;
+#ifdef VOC_HAVE_ISAL
+	struct inflate_state *isal;	/* ISA-L's inflate, or NULL: zlib */
+#endif
 	struct inflater *inflater;	/* the inflate thread, or NULL */
 	int inflate_here;		/* no thread could be started */
 	long long raw_off;		/* file offset of the next byte read */

@@ -25,6 +25,7 @@ struct voc_reader_opts {
 	long skip_rows;		/* records dropped after each header */
 	int no_header;		/* the first record is data */
 	int libcsv_only;	/* tests: no fast paths, libcsv reads all */
+	int zlib_only;		/* tests: zlib inflates, not ISA-L */
 	/* A byte range of a single plain file: records that start in
 	 * [range_start, range_end) (range_start at a line start; 0 and 0:
 	 * the whole input).  The header is read from the file's start. */
