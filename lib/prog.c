@@ -898,6 +898,9 @@ read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
 	    c->rd.format == VOC_FMT_JSONL || (enc != NULL &&
 	    strcasecmp(enc, "utf-8") != 0 && strcasecmp(enc, "utf8") != 0))
 		return 0;
+	/* A pipe of 1 MB: the writer and the spooler wake each other less
+	 * often (as the reader does for one pass). */
+	(void)fcntl(STDIN_FILENO, F_SETPIPE_SZ, 1 << 20);
 	for (int i = 0; i < 2; i++) {
 		if ((mfd[i] = memfd_create("vockit-stdin", MFD_CLOEXEC)) < 0) {
 			if (i == 1)
