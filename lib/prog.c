@@ -888,6 +888,7 @@ read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
 	struct stat sb;
 	int mfd[2] = {-1, -1}, rc = -1, eof;
 	long long got, piece = PIECE;
+	unsigned long long read = 0;
 	const char *env = getenv("VOCKIT_PIECE_BYTES");
 	ssize_t n;
 
@@ -995,6 +996,11 @@ read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
 		if (r < 0)
 			goto done;
 		base = k == 0 ? pc.lines : base + pc.lines - hlines;
+		/* Progress a piece at a time: rows, and the bytes read. */
+		read += (unsigned long long)(cut - (k == 0 ? 0 :
+		    (long long)hlen));
+		if (isatty(STDERR_FILENO))
+			progress(run, run->books.rows, read);
 		if (eof)
 			break;
 		if ((got = sp.got) < 0) {
@@ -1029,6 +1035,8 @@ rerr:
 	voc_error_set(err, VOC_ERR_DATA, "stdin", 0, "read error: %s",
 	    strerror(errno));
 done:
+	if (run->progress_shown)
+		fputs("\r\033[K", stderr);
 	free(hdr);
 	free(carry);
 	for (int i = 0; i < 2; i++)
