@@ -58,7 +58,7 @@ struct voc_table {
 	char *last;		/* the last entry hit */
 };
 
-static uint64_t
+static inline uint64_t
 hash(const char *key, size_t len)
 {
 	/* Eight bytes a step, each mixed by a multiply and a shift (a
@@ -145,14 +145,36 @@ voc_table_free(struct voc_table *t)
 	free(t);
 }
 
-static int
+/* Whether a[0..len) and b[0..len) hold the same bytes: a group's key
+ * is short, and two overlapping words compare it without a call. */
+static inline int
+same_bytes(const char *a, const char *b, size_t len)
+{
+	uint64_t x, y, u, v;
+
+	if (len > 16)
+		return memcmp(a, b, len) == 0;
+	if (len >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&u, a + len - 8, 8);
+		memcpy(&v, b + len - 8, 8);
+		return ((x ^ y) | (u ^ v)) == 0;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
+static inline int
 match(const struct voc_table *t, const char *e, uint64_t h, const char *key,
     size_t len)
 {
 	const struct head *hd = (const struct head *)e;
 
 	return hd->hash_lo == (uint32_t)h && hd->keylen == len &&
-	    (len == 0 || memcmp(ent_key(t, e), key, len) == 0);
+	    same_bytes(ent_key(t, e), key, len);
 }
 
 /* The entry at a slot's place (loc as the slot holds it, plus 1). */
@@ -257,10 +279,11 @@ voc_table_find(const struct voc_table *t, const char *key, size_t keylen)
 void *
 voc_table_get(struct voc_table *t, const char *key, size_t keylen)
 {
-	if (t->last != NULL && ((struct head *)t->last)->keylen == keylen &&
-	    (keylen == 0 || memcmp(ent_key(t, t->last), key, keylen) == 0))
-		return ent_state(t->last);
 	uint64_t h = hash(key, keylen);
+
+	/* The last entry hit first: runs of one key are common. */
+	if (t->last != NULL && match(t, t->last, h, key, keylen))
+		return ent_state(t->last);
 	struct slot *s = probe(t, h, key, keylen);
 
 	if (s->loc != 0) {
