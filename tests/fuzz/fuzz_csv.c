@@ -1,8 +1,12 @@
 /*
- * The CSV fast paths (a quote-free line split in place, a one-line
- * quoted record split by hand) against libcsv alone: for any input the
- * two must hand out the same records, with the same line numbers, bad
- * rows and errors.  The first byte picks the delimiter.
+ * The reader's CSV through the one-pass scanner (lib/scan.c) against
+ * libcsv alone: for any input the two must hand out the same records,
+ * with the same line numbers, bad rows and errors.  One difference is
+ * allowed: invalid UTF-8 stops both with the same message, but the
+ * scanner checks a record at a time and libcsv's path a line at a time,
+ * so records cut by a lone CR before the bad byte on its line may be
+ * handed out by one and not the other.  The first byte picks the
+ * delimiter.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +90,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	dump(path, &fast, &a);
 	dump(path, &lib, &b);
+	const char *ea = a.len ? strstr(a.s, "error:invalid UTF-8") : NULL;
+	const char *eb = b.len ? strstr(b.s, "error:invalid UTF-8") : NULL;
+	if (ea != NULL && eb != NULL && strcmp(ea, eb) == 0) {
+		/* The shorter list of records is the start of the other. */
+		size_t na = (size_t)(ea - a.s), nb = (size_t)(eb - b.s);
+		if (memcmp(a.s, b.s, na < nb ? na : nb) == 0)
+			a.len = b.len = 0;
+	}
 	if (a.len != b.len || (a.len > 0 && memcmp(a.s, b.s, a.len) != 0)) {
 		fprintf(stderr, "fast path:\n%s\nlibcsv:\n%s\n", a.s, b.s);
 		abort();
