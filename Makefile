@@ -106,7 +106,8 @@ fuzz:
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) \
 		CFLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined" \
 		build-fuzz/libvoc.a
-	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+	@PKGS="$(PKGS)" sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) \
+		$(FUZZ_NAMES)
 
 # Every allocation of a run made to fail in turn (ASan build).
 oom:

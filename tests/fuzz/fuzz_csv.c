@@ -71,6 +71,21 @@ dump(const char *path, const struct voc_reader_opts *o, struct dump *d)
 	voc_reader_close(r);
 }
 
+/* The dump's last line when it is an invalid UTF-8 error, or NULL (a
+ * field may hold the same words: only the last line counts). */
+static const char *
+utf8_error(const struct dump *d)
+{
+	static const char e[] = "error:invalid UTF-8";
+	const char *p = d->s + d->len;
+
+	if (d->len == 0)
+		return NULL;
+	while (p > d->s && p[-1] != '\n')
+		p--;
+	return strncmp(p, e, sizeof(e) - 1) == 0 ? p : NULL;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -90,8 +105,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	dump(path, &fast, &a);
 	dump(path, &lib, &b);
-	const char *ea = a.len ? strstr(a.s, "error:invalid UTF-8") : NULL;
-	const char *eb = b.len ? strstr(b.s, "error:invalid UTF-8") : NULL;
+	const char *ea = utf8_error(&a), *eb = utf8_error(&b);
 	if (ea != NULL && eb != NULL && strcmp(ea, eb) == 0) {
 		/* The shorter list of records is the start of the other. */
 		size_t na = (size_t)(ea - a.s), nb = (size_t)(eb - b.s);

@@ -12,7 +12,8 @@ set -e
 build=$1
 secs=$2
 shift 2
-pkgs="gsl jansson zlib libutf8proc"
+# The Makefile passes its PKGS (libisal among them where installed).
+pkgs=${PKGS:-"gsl jansson zlib libutf8proc"}
 for name in "$@"; do
 	bin=$build/fuzz_$name
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
