@@ -2,11 +2,11 @@
  * The reader's CSV through the one-pass scanner (lib/scan.c) against
  * libcsv alone: for any input the two must hand out the same records,
  * with the same line numbers, bad rows and errors.  One difference is
- * allowed: invalid UTF-8 stops both with the same message, but the
- * scanner checks a record at a time and libcsv's path a line at a time,
- * so records cut by a lone CR before the bad byte on its line may be
- * handed out by one and not the other.  The first byte picks the
- * delimiter.
+ * allowed: the scanner checks UTF-8 a record at a time and libcsv's path
+ * a line at a time, so where a line holds invalid UTF-8, records cut by
+ * a lone CR before the bad byte may be handed out by one and not the
+ * other, and another error in them (a NUL in the header) may come first.
+ * Both must still stop.  The first byte picks the delimiter.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,19 +71,27 @@ dump(const char *path, const struct voc_reader_opts *o, struct dump *d)
 	voc_reader_close(r);
 }
 
-/* The dump's last line when it is an invalid UTF-8 error, or NULL (a
- * field may hold the same words: only the last line counts). */
+/* The dump's last line when it is an error ("error:" while reading,
+ * "open:" at the header), or NULL; *utf8 says whether it is invalid
+ * UTF-8.  A field may hold the same words: only the last line counts. */
 static const char *
-utf8_error(const struct dump *d)
+last_error(const struct dump *d, int *utf8)
 {
-	static const char e[] = "error:invalid UTF-8";
-	const char *p = d->s + d->len;
+	const char *p = d->s + d->len, *m;
 
+	*utf8 = 0;
 	if (d->len == 0)
 		return NULL;
 	while (p > d->s && p[-1] != '\n')
 		p--;
-	return strncmp(p, e, sizeof(e) - 1) == 0 ? p : NULL;
+	if (strncmp(p, "error:", 6) == 0)
+		m = p + 6;
+	else if (strncmp(p, "open:", 5) == 0)
+		m = p + 5;
+	else
+		return NULL;
+	*utf8 = strncmp(m, "invalid UTF-8", 13) == 0;
+	return p;
 }
 
 int
@@ -105,11 +113,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	dump(path, &fast, &a);
 	dump(path, &lib, &b);
-	const char *ea = utf8_error(&a), *eb = utf8_error(&b);
-	if (ea != NULL && eb != NULL && strcmp(ea, eb) == 0) {
-		/* The shorter list of records is the start of the other. */
+	int ua, ub;
+	const char *ea = last_error(&a, &ua), *eb = last_error(&b, &ub);
+	if (ea != NULL && eb != NULL && (ua || ub)) {
+		/* Both stop; the shorter list of records is the start of the
+		 * other. */
 		size_t na = (size_t)(ea - a.s), nb = (size_t)(eb - b.s);
-		if (memcmp(a.s, b.s, na < nb ? na : nb) == 0)
+		if (memcmp(a.s, b.s, na < nb ? na : nb) == 0 &&
+		    (ua == ub ? strcmp(ea, eb) == 0 : 1))
 			a.len = b.len = 0;
 	}
 	if (a.len != b.len || (a.len > 0 && memcmp(a.s, b.s, a.len) != 0)) {
