@@ -300,6 +300,14 @@ voc_input_open(const struct voc_common *c, const char *prog,
 		if (parse_where(in, c->where[i], &in->where[in->nwhere++],
 		    err) < 0)
 			goto fail;
+	/* --dedupe's column is read by the driver's keep step: noted here
+	 * so that voc_input_limit keeps it. */
+	if (c->dedupe) {
+		size_t col;
+
+		if (voc_input_column(in, c->dedupe, &col, err) < 0)
+			goto fail;
+	}
 	return in;
 fail:
 	voc_input_close(in);

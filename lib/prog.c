@@ -789,6 +789,9 @@ piece_serial(struct voc_run *run, char *path, struct piece *pc,
 	voc_books_add(&run->books, &one.books, pc->line_offset);
 	rc = 1;
 done:
+	/* An error's line in the piece is a line of the whole input. */
+	if (rc < 0 && err != NULL && err->line > 0)
+		err->line += pc->line_offset;
 	voc_input_close(one.in);
 	voc_table_free(one.t);
 	return rc;
@@ -886,7 +889,7 @@ read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
 	size_t hlen = 0, clen = 0;
 	long hlines = 0, base = 0;
 	struct stat sb;
-	int mfd[2] = {-1, -1}, rc = -1, eof;
+	int mfd[2] = {-1, -1}, rc = -1, eof, fits = 0;
 	long long got, piece = PIECE;
 	unsigned long long read = 0;
 	const char *env = getenv("VOCKIT_PIECE_BYTES");
@@ -914,9 +917,44 @@ read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
 	if ((got = spool(STDIN_FILENO, mfd[0], piece)) < 0)
 		goto rerr;
 	eof = got < piece;
+	/*
+	 * The header, for the pieces after the first, read by the reader
+	 * that decides what the input is: pieces are for plain (not gzip,
+	 * not decoded) CSV or TSV whose lines end at LF; anything else, or
+	 * a header that does not read, is given back to one pass (which
+	 * reports the error).
+	 */
 	n = pread(mfd[0], head, sizeof(head), 0);
-	if (n < 0 || !pieces_fit(head, (size_t)n, c->rd.format) ||
-	    access(path[0], R_OK) < 0) {
+	if (n >= 0 && pieces_fit(head, (size_t)n, c->rd.format) &&
+	    access(path[0], R_OK) == 0) {
+		struct voc_input_range r = {0, 0, "stdin", 0};
+		struct voc_books b;
+		struct voc_input *in;
+		char *one = path[0];
+
+		memset(&b, 0, sizeof(b));
+		if ((in = voc_input_open(c, run->p->name, &one, 1, &r, &b,
+		    err)) != NULL) {
+			const struct voc_reader *rd = voc_input_reader(in);
+
+			if (voc_reader_plain(rd) && voc_reader_format(rd) !=
+			    VOC_FMT_JSONL && !voc_reader_cr_lines(rd)) {
+				hlen = (size_t)voc_reader_data_start(rd);
+				hlines = voc_input_lines(in);
+				fits = 1;
+			}
+			voc_input_close(in);
+		}
+		voc_error_clear(err);
+		/* The header whole in the first piece, ending at its LF. */
+		if (fits && (hlen == 0 || (long long)hlen > got ||
+		    (hdr = malloc(hlen + 1)) == NULL ||
+		    pread(mfd[0], hdr, hlen, 0) != (ssize_t)hlen ||
+		    hdr[hlen - 1] != '\n'))
+			fits = 0;
+	}
+	if (!fits) {
+		free(hdr);
 		close(mfd[1]);
 		if (unread(mfd[0], got) < 0) {
 			close(mfd[0]);
@@ -925,25 +963,6 @@ read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
 			    strerror(errno));
 		}
 		return 0;
-	}
-	/* The header, for the pieces after the first. */
-	{
-		struct voc_input_range r = {0, 0, "stdin", 0};
-		struct voc_books b;
-		struct voc_input *in;
-		char *one = path[0];
-
-		memset(&b, 0, sizeof(b));
-		if ((in = voc_input_open(c, run->p->name, &one, 1, &r, &b,
-		    err)) == NULL)
-			goto done;
-		hlen = (size_t)voc_reader_data_start(voc_input_reader(in));
-		hlines = voc_input_lines(in);
-		voc_input_close(in);
-		if ((hdr = malloc(hlen + 1)) == NULL)
-			goto nomem;
-		if (pread(mfd[0], hdr, hlen, 0) != (ssize_t)hlen)
-			goto rerr;
 	}
 	for (int k = 0;; k++) {
 		int cur = k & 1;
@@ -964,12 +983,17 @@ read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
 			long long size = cut;
 
 			if ((cut = last_lf(mfd[cur], (long long)hlen)) < 0) {
-				if ((got = spool(STDIN_FILENO, mfd[cur],
-				    piece)) < 0)
+				/* A record longer than a piece: the rest in
+				 * one pass, this piece (header included) and
+				 * then the rest of the input. */
+				char *dash = "-";
+
+				if (unread(mfd[cur], size) < 0)
 					goto rerr;
-				eof = got < piece;
-				k--;
-				continue;
+				mfd[cur] = -1;
+				rc = piece_serial(run, dash, &pc, 0, &tail,
+				    err) < 0 ? -1 : 1;
+				goto done;
 			}
 			clen = (size_t)(size - cut);
 			if ((carry = malloc(clen + 1)) == NULL)

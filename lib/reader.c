@@ -641,6 +641,12 @@ voc_reader_lines(const struct voc_reader *r)
 }
 
 int
+voc_reader_cr_lines(const struct voc_reader *r)
+{
+	return r->cr_mode == 1;
+}
+
+int
 voc_reader_plain(const struct voc_reader *r)
 {
 	return r->npaths == 1 && strcmp(r->paths[0], "-") != 0 &&

@@ -148,10 +148,17 @@ scan_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 	    SIZE_MAX;
 	int rc;
 
+	/* With a limit, room for every field wanted, so that a record is
+	 * scanned once; without, a record with more fields than there is
+	 * room for is left as it was (VOC_SCAN_ALL) and scanned again. */
+	if (want != SIZE_MAX && r->sfcap < want &&
+	    voc_rd_grow((void **)&r->sf, &r->sfcap, want, sizeof(*r->sf)) < 0)
+		return voc_rd_oom(err);
 	for (;;) {
 		int at_bol = r->consumed == r->line_start;
 		unsigned flags = (r->eof ? VOC_SCAN_EOF : 0) |
-		    (r->ncols == 1 && at_bol ? VOC_SCAN_BLANK : 0);
+		    (r->ncols == 1 && at_bol ? VOC_SCAN_BLANK : 0) |
+		    (want == SIZE_MAX ? VOC_SCAN_ALL : 0);
 
 		/* With one column a blank line is an empty answer, but line
 		 * ends left after a record cut by a lone CR are not a blank
@@ -264,6 +271,7 @@ scan_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 		r->nul_seen = 1;
 	if (voc_rd_out_room(r, rec.nfields) < 0)
 		return voc_rd_oom(err);
+	int lf_end = r->buf[r->pos + used - 1] == '\n';
 	/* Each field a C string, now that the bytes after it (a delimiter,
 	 * a quote, a line end) have been looked at. */
 	for (size_t i = 0; i < stored; i++) {
@@ -284,7 +292,7 @@ scan_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 	r->line_no += rec.nl;
 	/* A record cut by the end of input without a line break still
 	 * takes a line. */
-	if (r->eof && r->pos == r->end && r->buf[r->pos - 1] != '\n')
+	if (r->eof && r->pos == r->end && !lf_end)
 		r->line_no++;
 	r->consumed += used;
 	return 1;

@@ -500,7 +500,7 @@ done: \
 	rec->nul = c.nul != 0; \
 	*consumed = cons; \
 	if (nf > max) \
-		nf = max; \
+		nf = (flags & VOC_SCAN_ALL) ? 0 : max; \
 	for (size_t k = 0; k < nf; k++) { \
 		char *s = (char *)field[k].s; \
 		if (unescape_any && s > buf + i && s[-1] == '"') \

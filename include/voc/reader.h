@@ -120,6 +120,10 @@ long voc_reader_lines(const struct voc_reader *r);
  * the header and --skip-rows, the first data row's). */
 long long voc_reader_data_start(const struct voc_reader *r);
 
+/* 1 when the input's lines end at a lone CR (decided from its first
+ * line break). */
+int voc_reader_cr_lines(const struct voc_reader *r);
+
 /* 1 when the open input is one plain file read without conversion (not
  * gzip, not decoded by iconv), so byte ranges of it can be read apart. */
 int voc_reader_plain(const struct voc_reader *r);

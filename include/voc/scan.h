@@ -35,6 +35,9 @@ enum voc_scan_level {
 #define VOC_SCAN_NUL	0x4	/* write a NUL after each stored field;
 				 * buf[len] must then be writable */
 #define VOC_SCAN_NOUTF8	0x8	/* do not check UTF-8 */
+#define VOC_SCAN_ALL	0x10	/* a record of more than max_fields fields
+				 * is left untouched, fields unstored (the
+				 * caller makes room and scans it again) */
 
 /* Why voc_scan_record returned -1. */
 enum voc_scan_err {

@@ -350,6 +350,30 @@ main(void)
 		free(big);
 	}
 
+	/* A record with more fields than any before it (room made, then
+	 * scanned again) keeps its "" right; and the lines of a small input
+	 * read whole at once are its lines, not one more. */
+	{
+		struct voc_row row;
+		struct voc_reader *r = open_str("a,b\n1,2\n\"x\"\"y\",2,3,4,5,"
+		    "6,7,8,9,10,11,12,13,14,15,16,17,18\n", &o, &err);
+
+		CHECK(r != NULL);
+		CHECK(voc_reader_next(r, &row, &err) == 1);
+		CHECK(voc_reader_next(r, &row, &err) == 1);
+		CHECK(row.nfields == 18);
+		CHECK_STR(row.field[0], "x\"y");
+		CHECK_STR(row.field[17], "18");
+		CHECK(voc_reader_next(r, &row, &err) == 0);
+		CHECK(voc_reader_lines(r) == 3);
+		voc_reader_close(r);
+		r = open_str("a,b\n1,2\n", &o, &err);
+		CHECK(r != NULL && voc_reader_next(r, &row, &err) == 1);
+		CHECK(voc_reader_next(r, &row, &err) == 0);
+		CHECK(voc_reader_lines(r) == 2);
+		voc_reader_close(r);
+	}
+
 	/* Only the columns noted are split out after voc_reader_limit; the
 	 * field count stays the record's, so a ragged row is still one,
 	 * and a second input's header is still read whole. */

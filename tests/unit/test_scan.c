@@ -579,6 +579,16 @@ by_hand(void)
 		CHECK(scan1(t, 5, ',', 0, f, 8, &r, &used) == 1);
 		CHECK(r.nul == 0 && used == 3);
 	}
+	{	/* VOC_SCAN_ALL: more fields than room leaves the record as
+		 * it was (its "" not yet rewritten), to be scanned again. */
+		char s[] = "\"x\"\"y\",2,3\n";
+		CHECK(scan1(s, 11, ',', VOC_SCAN_ALL, f, 2, &r, &used) == 1);
+		CHECK(r.nfields == 3 && used == 11);
+		CHECK(memcmp(s, "\"x\"\"y\",2,3\n", 11) == 0);
+		CHECK(scan1(s, 11, ',', VOC_SCAN_ALL, f, 3, &r, &used) == 1);
+		CHECK_STR(f[0].s, "x\"y");
+		CHECK_STR(f[2].s, "3");
+	}
 	{	/* The quote cannot be the delimiter. */
 		char s[] = "a";
 		CHECK(scan1(s, 1, '"', 0, f, 8, &r, &used) == -1);
