@@ -875,10 +875,13 @@ last_lf(int mfd, long long from)
  * nthreads ranges, while a thread spools the next piece into a second
  * memory file; the bytes after the cut begin the next piece.  A piece
  * whose cut fell inside a quoted field is read in one pass that stops
- * before the open record, which then begins the next piece.
+ * before the open record, which then begins the next piece; a piece
+ * with no line break past the header (a record longer than a piece)
+ * sends it and the rest of the input to one pass.
  * Returns 1 when done, 0 when standard input is to be read in one pass
- * (not a pipe, gzip, JSON Lines, or options that need one pass), with
- * whatever was taken from it given back; -1 on error.
+ * (not a pipe; gzip, decoded, JSON Lines or lone-CR input, as the
+ * reader decides from the first piece; options that need one pass),
+ * with whatever was taken from it given back; -1 on error.
  */
 static int
 read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
@@ -978,8 +981,7 @@ read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
 		clen = 0;
 		if (!eof) {
 			/* Cut after the last LF; what follows starts the next
-			 * piece.  A piece with no LF past its header takes
-			 * more input first. */
+			 * piece. */
 			long long size = cut;
 
 			if ((cut = last_lf(mfd[cur], (long long)hlen)) < 0) {
