@@ -238,15 +238,8 @@ static char *
 arena(struct voc_table *t, size_t need, uint32_t *loc)
 {
 	struct chunk *c = t->chunks;
-	size_t pad = 0;
 
-	/* An entry of 49 to 64 bytes (a group's counts and a short key) in
-	 * one cache line, not across two, for at most 15 bytes of padding:
-	 * a lookup in a table larger than the cache then misses once for
-	 * it (100,000 groups: 92 ns a lookup before, 65 after). */
-	if (c != NULL && need > 48 && need <= 64)
-		pad = (size_t)(-(uintptr_t)((char *)(c + 1) + c->used) & 63);
-	if (c == NULL || c->size - c->used < need + pad) {
+	if (c == NULL || c->size - c->used < need) {
 		size_t size = need > CHUNK ? need : CHUNK;
 
 		if (t->nchunks == MAX_CHUNKS)
@@ -267,10 +260,7 @@ arena(struct voc_table *t, size_t need, uint32_t *loc)
 		c->size = size;
 		t->chunks = c;
 		t->base[t->nchunks++] = (char *)(c + 1);
-		pad = need > 48 && need <= 64 && size >= need + 64 ?
-		    (size_t)(-(uintptr_t)(c + 1) & 63) : 0;
 	}
-	c->used += pad;
 	char *p = (char *)(c + 1) + c->used;
 	*loc = (uint32_t)(((t->nchunks - 1) << LOC_BITS) | (c->used >> 3));
 	c->used += need;
