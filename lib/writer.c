@@ -675,7 +675,12 @@ voc_writer_format_pvalue(double p, int precision, char *buf, size_t size)
 {
 	int decimals;
 
-	if (precision < 0 || isnan(p) || isinf(p) || p <= 0) {
+	/* A p-value of 0 is one too small for a double (the tail of the
+	 * distribution underflowed): the smallest normal double says so
+	 * without claiming certainty. */
+	if (p == 0)
+		p = DBL_MIN;
+	if (precision < 0 || isnan(p) || isinf(p) || p < 0) {
 		voc_writer_format_num(p, precision, buf, size);
 		return;
 	}
@@ -780,10 +785,14 @@ key_columns(const struct voc_writer *w, const size_t *width)
 				break;
 		if (r < nrows)
 			break;
+		/* As many leading keys as fit in half the width: the first
+		 * alone still tells the rows apart in later blocks. */
+		if (used + width[keys] + 2 > w->width / 2)
+			break;
 		used += width[keys] + 2;
 		keys++;
 	}
-	return used > w->width / 2 ? 0 : keys;
+	return keys;
 }
 
 static void

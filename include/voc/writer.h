@@ -31,8 +31,9 @@ struct voc_writer_shape {
 	 * formulas (OWASP "CSV injection").  Numbers are never guarded. */
 	int excel;
 	/* The output's encoding as iconv names it ("CP932"); NULL: UTF-8.
-	 * A character it cannot hold is an error at close naming the cell,
-	 * never a silent replacement. */
+	 * A character it cannot hold is an error at close naming the cell;
+	 * the few that CP932 maps by convention (U+00A5 to 0x5C, U+301C and
+	 * U+FF5E to 0x8160) are written so, as iconv does. */
 	const char *encoding;
 	/* The table format only: wider tables are wrapped into blocks of
 	 * columns no wider than this, each repeating the leading text (key)

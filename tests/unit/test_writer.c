@@ -351,8 +351,12 @@ main(void)
 		CHECK_STR(buf, "0.0031");
 		voc_writer_format_pvalue(NAN, 2, buf, sizeof(buf));
 		CHECK_STR(buf, "");
+		/* 0 is a tail that underflowed: the smallest normal double,
+		 * never a p-value of 0. */
 		voc_writer_format_pvalue(0, 2, buf, sizeof(buf));
-		CHECK_STR(buf, "0.00");
+		CHECK_STR(buf, "2.2e-308");
+		voc_writer_format_pvalue(0, -1, buf, sizeof(buf));
+		CHECK_STR(buf, "2.2250738585072014e-308");
 	}
 
 	/* A table wider than the width: blocks of columns, each with the
