@@ -168,6 +168,42 @@ gz_start(struct voc_reader *r, struct voc_error *err)
 	return 0;
 }
 
+/*
+ * After a gzip member's end: 1 when another member follows, 0 at the
+ * end of the input, -1 (with err) when other bytes follow, which would
+ * otherwise be dropped.  Both inflate engines use it.
+ */
+static int
+next_member(struct voc_reader *r, struct voc_error *err)
+{
+	while (r->zs.avail_in < 2 && !r->fd_eof)
+		if (raw_fill(r, err) < 0)
+			return -1;
+	if (r->zs.avail_in == 0)
+		return 0;
+	if (r->zs.avail_in < 2 || r->zs.next_in[0] != 0x1F ||
+	    r->zs.next_in[1] != 0x8B)
+		return voc_error_set(err, VOC_ERR_DATA, r->name, 0, "data "
+		    "after the end of the gzip stream, at byte %lld of the "
+		    "file", raw_tell(r));
+	return 1;
+}
+
+/* Compressed bytes for an engine that needs more inside a member: 0, or
+ * -1 on a read error or an input that ends there (cut short). */
+static int
+more_compressed(struct voc_reader *r, struct voc_error *err)
+{
+	long got = raw_fill(r, err);
+
+	if (got < 0)
+		return -1;
+	if (got == 0)
+		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+		    "truncated gzip stream (unexpected end of file)");
+	return 0;
+}
+
 #ifdef VOC_HAVE_ISAL
 /*
  * ISA-L's inflate, about four times zlib's speed on the same bytes
@@ -198,32 +234,18 @@ isal_some(struct voc_reader *r, char *dst, size_t want,
 
 	while (done < want) {
 		if (r->member_done) {
-			/* Another member, the end, or trailing bytes. */
-			while (r->zs.avail_in < 2 && !r->fd_eof)
-				if (raw_fill(r, err) < 0)
-					return -1;
-			if (r->zs.avail_in == 0)
+			int m = next_member(r, err);
+
+			if (m < 0)
+				return -1;
+			if (m == 0)
 				break;
-			if (r->zs.avail_in < 2 || r->zs.next_in[0] != 0x1F ||
-			    r->zs.next_in[1] != 0x8B)
-				return voc_error_set(err, VOC_ERR_DATA,
-				    r->name, 0, "data after the end of the "
-				    "gzip stream, at byte %lld of the file",
-				    raw_tell(r));
 			isal_inflate_reset(st);
 			st->crc_flag = ISAL_GZIP;
 			r->member_done = 0;
 		}
-		if (r->zs.avail_in == 0) {
-			long got = raw_fill(r, err);
-
-			if (got < 0)
-				return -1;
-			if (got == 0)
-				return voc_error_set(err, VOC_ERR_DATA,
-				    r->name, 0, "truncated gzip stream "
-				    "(unexpected end of file)");
-		}
+		if (r->zs.avail_in == 0 && more_compressed(r, err) < 0)
+			return -1;
 		st->next_in = r->zs.next_in;
 		st->avail_in = r->zs.avail_in;
 		st->next_out = (unsigned char *)dst + done;
@@ -256,32 +278,18 @@ inflate_some(struct voc_reader *r, char *dst, size_t want,
 	r->zs.avail_out = (unsigned)want;
 	while (r->zs.avail_out > 0) {
 		if (r->member_done) {
-			/* Another member, the end, or trailing bytes. */
-			while (r->zs.avail_in < 2 && !r->fd_eof)
-				if (raw_fill(r, err) < 0)
-					return -1;
-			if (r->zs.avail_in == 0)
+			int m = next_member(r, err);
+
+			if (m < 0)
+				return -1;
+			if (m == 0)
 				break;
-			if (r->zs.avail_in < 2 || r->zs.next_in[0] != 0x1F ||
-			    r->zs.next_in[1] != 0x8B)
-				return voc_error_set(err, VOC_ERR_DATA,
-				    r->name, 0, "data after the end of the "
-				    "gzip stream, at byte %lld of the file",
-				    raw_tell(r));
 			if (inflateReset(&r->zs) != Z_OK)
 				return voc_rd_oom(err);
 			r->member_done = 0;
 		}
-		if (r->zs.avail_in == 0) {
-			long got = raw_fill(r, err);
-
-			if (got < 0)
-				return -1;
-			if (got == 0)
-				return voc_error_set(err, VOC_ERR_DATA,
-				    r->name, 0, "truncated gzip stream "
-				    "(unexpected end of file)");
-		}
+		if (r->zs.avail_in == 0 && more_compressed(r, err) < 0)
+			return -1;
 		int rc = inflate(&r->zs, Z_NO_FLUSH);
 		if (rc == Z_STREAM_END)
 			r->member_done = 1;
