@@ -39,7 +39,6 @@ struct head {
 };
 
 struct chunk {
-	struct chunk *next;
 	size_t used, size;
 	/* entries follow */
 };
@@ -52,9 +51,8 @@ struct voc_table {
 	size_t n, cap;
 	struct slot *slots;
 	size_t nslots;		/* a power of two */
-	struct chunk *chunks;
-	char **base;		/* each chunk's first entry, by number */
-	size_t nchunks, basecap;
+	struct chunk **chunk;	/* by number; the last is being filled */
+	size_t nchunks, chunkcap;
 	char *last;		/* the last entry hit */
 };
 
@@ -133,14 +131,10 @@ voc_table_free(struct voc_table *t)
 	if (t->ops != NULL && t->ops->fini != NULL)
 		for (size_t i = 0; i < t->n; i++)
 			t->ops->fini(ent_state(t->ents[i]), t->cfg);
-	while (t->chunks != NULL) {
-		struct chunk *c = t->chunks;
-
-		t->chunks = c->next;
-		free(c);
-	}
+	for (size_t i = 0; i < t->nchunks; i++)
+		free(t->chunk[i]);
 	free(t->ents);
-	free(t->base);
+	free(t->chunk);
 	free(t->slots);
 	free(t);
 }
@@ -182,8 +176,8 @@ static inline char *
 at_loc(const struct voc_table *t, uint32_t loc)
 {
 	loc--;
-	return t->base[loc >> LOC_BITS] + ((size_t)(loc & ((1u << LOC_BITS) -
-	    1)) << 3);
+	return (char *)(t->chunk[loc >> LOC_BITS] + 1) +
+	    ((size_t)(loc & ((1u << LOC_BITS) - 1)) << 3);
 }
 
 /* The slot holding key, or the empty slot where it would go. */
@@ -237,29 +231,27 @@ grow_index(struct voc_table *t)
 static char *
 arena(struct voc_table *t, size_t need, uint32_t *loc)
 {
-	struct chunk *c = t->chunks;
+	struct chunk *c = t->nchunks ? t->chunk[t->nchunks - 1] : NULL;
 
 	if (c == NULL || c->size - c->used < need) {
 		size_t size = need > CHUNK ? need : CHUNK;
 
 		if (t->nchunks == MAX_CHUNKS)
 			return NULL;
-		if (t->nchunks == t->basecap) {
-			size_t cap = t->basecap ? t->basecap * 2 : 16;
-			char **b = realloc(t->base, cap * sizeof(*b));
+		if (t->nchunks == t->chunkcap) {
+			size_t cap = t->chunkcap ? t->chunkcap * 2 : 16;
+			struct chunk **b = realloc(t->chunk, cap * sizeof(*b));
 
 			if (b == NULL)
 				return NULL;
-			t->base = b;
-			t->basecap = cap;
+			t->chunk = b;
+			t->chunkcap = cap;
 		}
 		if ((c = malloc(sizeof(*c) + size)) == NULL)
 			return NULL;
-		c->next = t->chunks;
 		c->used = 0;
 		c->size = size;
-		t->chunks = c;
-		t->base[t->nchunks++] = (char *)(c + 1);
+		t->chunk[t->nchunks++] = c;
 	}
 	char *p = (char *)(c + 1) + c->used;
 	*loc = (uint32_t)(((t->nchunks - 1) << LOC_BITS) | (c->used >> 3));
