@@ -578,6 +578,22 @@ read_split(struct voc_run *run, char *file, int nthreads, struct piece *pc,
 
 /* ---- standard input on every core ---- */
 
+static int
+put_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		s += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
 /*
  * Copies up to want bytes from fd `from` to the end of the file `to`:
  * with splice(2) where the kernel can (a pipe into a memory file, no
@@ -587,7 +603,7 @@ read_split(struct voc_run *run, char *file, int nthreads, struct piece *pc,
 static long long
 spool(int from, int to, long long want)
 {
-	static char buf[1 << 16];
+	char buf[1 << 16];
 	long long got = 0;
 	int use_splice = 1;
 
@@ -605,15 +621,8 @@ spool(int from, int to, long long want)
 			size_t ask = want - got < (long long)sizeof(buf) ?
 			    (size_t)(want - got) : sizeof(buf);
 			n = read(from, buf, ask);
-			for (ssize_t off = 0; n > 0 && off < n;) {
-				ssize_t k = write(to, buf + off,
-				    (size_t)(n - off));
-				if (k < 0 && errno == EINTR)
-					continue;
-				if (k < 0)
-					return -1;
-				off += k;
-			}
+			if (n > 0 && put_all(to, buf, (size_t)n) < 0)
+				return -1;
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -624,22 +633,6 @@ spool(int from, int to, long long want)
 		got += n;
 	}
 	return got;
-}
-
-static int
-put_all(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		s += k;
-		n -= (size_t)k;
-	}
-	return 0;
 }
 
 /* What a thread writes into the pipe that replaces standard input. */
@@ -653,7 +646,7 @@ static void *
 feed_run(void *arg)
 {
 	struct feed *f = arg;
-	static char buf[1 << 16];
+	char buf[1 << 16];
 	sigset_t set;
 	ssize_t n;
 
@@ -714,31 +707,6 @@ unread(int mfd, long long len)
 	int rc = pthread_create(&tid, &attr, feed_run, f);
 	pthread_attr_destroy(&attr);
 	return rc == 0 ? 0 : -1;
-}
-
-/*
- * Whether the first bytes of standard input can be read in pieces:
- * plain (not gzip) CSV or TSV, not JSON Lines, whose lines end at LF
- * (a lone CR as line end is counted by libcsv's path alone).
- */
-static int
-pieces_fit(const char *s, size_t n, enum voc_format fmt)
-{
-	const char *lf = memchr(s, '\n', n), *cr = memchr(s, '\r', n);
-
-	if (n >= 2 && (unsigned char)s[0] == 0x1F &&
-	    (unsigned char)s[1] == 0x8B)
-		return 0;
-	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-		s += 3;
-		n -= 3;
-	}
-	if (fmt == VOC_FMT_JSONL || (fmt == VOC_FMT_AUTO && n > 0 &&
-	    s[0] == '{'))
-		return 0;
-	if (lf == NULL)
-		return 0;
-	return cr == NULL || cr > lf || cr + 1 == lf;
 }
 
 /* Reads one piece in one pass (the whole of a small input, or a piece
@@ -888,15 +856,14 @@ read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
 {
 	const struct voc_common *c = run->c;
 	const char *enc = c->rd.encoding;
-	char path[2][64], head[4096], *hdr = NULL, *carry = NULL;
+	char path[2][64], *hdr = NULL, *carry = NULL;
 	size_t hlen = 0, clen = 0;
 	long hlines = 0, base = 0;
 	struct stat sb;
 	int mfd[2] = {-1, -1}, rc = -1, eof, fits = 0;
 	long long got, piece = PIECE;
-	unsigned long long read = 0;
+	unsigned long long taken = 0;
 	const char *env = getenv("VOCKIT_PIECE_BYTES");
-	ssize_t n;
 
 	if (env != NULL && atoll(env) >= 1)
 		piece = atoll(env);
@@ -927,9 +894,7 @@ read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
 	 * a header that does not read, is given back to one pass (which
 	 * reports the error).
 	 */
-	n = pread(mfd[0], head, sizeof(head), 0);
-	if (n >= 0 && pieces_fit(head, (size_t)n, c->rd.format) &&
-	    access(path[0], R_OK) == 0) {
+	if (access(path[0], R_OK) == 0) {
 		struct voc_input_range r = {0, 0, "stdin", 0};
 		struct voc_books b;
 		struct voc_input *in;
@@ -1023,10 +988,10 @@ read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
 			goto done;
 		base = k == 0 ? pc.lines : base + pc.lines - hlines;
 		/* Progress a piece at a time: rows, and the bytes read. */
-		read += (unsigned long long)(cut - (k == 0 ? 0 :
+		taken += (unsigned long long)(cut - (k == 0 ? 0 :
 		    (long long)hlen));
 		if (isatty(STDERR_FILENO))
-			progress(run, run->books.rows, read);
+			progress(run, run->books.rows, taken);
 		if (eof)
 			break;
 		if ((got = sp.got) < 0) {
