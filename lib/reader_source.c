@@ -98,12 +98,31 @@ voc_rd_close_input(struct voc_reader *r)
 	r->fd = -1;
 }
 
+/* Reads up to want bytes of the file into dst: returns the bytes read,
+ * 0 at its end (fd_eof is then set), -1 on a read error. */
+static long
+raw_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
+{
+	ssize_t n;
+
+	do
+		n = read(r->fd, dst, want);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+		    "read error: %s", strerror(errno));
+	if (n == 0)
+		r->fd_eof = 1;
+	r->raw_off += n;
+	return (long)n;
+}
+
 /* Reads more of the file behind the unread input bytes: returns the
  * bytes added, 0 at the end of the file, -1 on a read error. */
 static long
 raw_fill(struct voc_reader *r, struct voc_error *err)
 {
-	ssize_t n;
+	long n;
 
 	if (r->fd_eof)
 		return 0;
@@ -112,18 +131,10 @@ raw_fill(struct voc_reader *r, struct voc_error *err)
 	r->zs.next_in = (unsigned char *)r->zin;
 	if (r->zs.avail_in == READ_CHUNK)
 		return 0;
-	do
-		n = read(r->fd, r->zin + r->zs.avail_in,
-		    READ_CHUNK - r->zs.avail_in);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
-		    "read error: %s", strerror(errno));
-	if (n == 0)
-		r->fd_eof = 1;
-	r->zs.avail_in += (unsigned)n;
-	r->raw_off += n;
-	return (long)n;
+	if ((n = raw_read(r, r->zin + r->zs.avail_in,
+	    READ_CHUNK - r->zs.avail_in, err)) > 0)
+		r->zs.avail_in += (unsigned)n;
+	return n;
 }
 
 /* The file offset of the next input byte not yet used. */
@@ -464,18 +475,7 @@ gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 		if (r->zs.avail_in == 0 && !r->fd_eof && want >= READ_CHUNK) {
 			/* Plain input straight into the caller's buffer: no
 			 * copy through zin (a pipe cost a third more). */
-			ssize_t got;
-
-			do
-				got = read(r->fd, dst, want);
-			while (got < 0 && errno == EINTR);
-			if (got < 0)
-				return voc_error_set(err, VOC_ERR_DATA, r->name,
-				    0, "read error: %s", strerror(errno));
-			if (got == 0)
-				r->fd_eof = 1;
-			r->raw_off += got;
-			return (int)got;
+			return (int)raw_read(r, dst, want, err);
 		}
 		if (r->zs.avail_in == 0 && raw_fill(r, err) < 0)
 			return -1;
