@@ -353,70 +353,94 @@ voc_table_at(const struct voc_table *t, size_t i, struct voc_entry *e)
 }
 
 /*
- * Sorting: the first part of most keys decides, so a number in it is
- * read once per entry, not once per comparison (NaN: not a number).  The
- * sort moves 4-byte entry numbers; the index's slots hold where entries
- * are, which sorting does not change.  C's qsort passes
- * no context, so the comparison finds the table through a thread-local.
+ * Sorting: the first part of most keys decides, so it is read once per
+ * entry, not once per comparison, into its class (in voc_key_cmp's
+ * order: no part, a number, a text that reads as a number, another
+ * text, a total) and a value to compare within the class: the number,
+ * or the text's first 8 bytes as a big-endian integer (zero-padded: a
+ * text that ends first sorts first, as by bytes).  Only a tie goes to
+ * voc_key_cmp.  The sort moves these records, not entries; the index's
+ * slots hold where entries are, which sorting does not change.  C's
+ * qsort passes no context, so the tie-break finds the table through a
+ * thread-local.
  */
+struct sort_rec {
+	union {
+		double num;
+		uint64_t pre;
+	} u;
+	uint32_t idx;
+	int cls;
+};
+
 static _Thread_local const struct voc_table *sort_t;
-static _Thread_local const double *sort_num;
 
 static int
 by_key(const void *pa, const void *pb)
 {
-	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	const char *ea = sort_t->ents[a], *eb = sort_t->ents[b];
-	const char *ka = ent_key(sort_t, ea), *kb = ent_key(sort_t, eb);
-	double na = sort_num[a], nb = sort_num[b];
+	const struct sort_rec *a = pa, *b = pb;
 
-	/* The shortcut agrees with voc_key_cmp: both first parts are of one
-	 * kind (the same tag) and read as numbers. */
-	if (!isnan(na) && !isnan(nb) && ka[0] == kb[0] && na != nb)
-		return na < nb ? -1 : 1;
-	return voc_key_cmp(ka, ((const struct head *)ea)->keylen, kb,
+	if (a->cls != b->cls)
+		return a->cls < b->cls ? -1 : 1;
+	if ((a->cls == 1 || a->cls == 2) && a->u.num != b->u.num)
+		return a->u.num < b->u.num ? -1 : 1;
+	if (a->cls == 3 && a->u.pre != b->u.pre)
+		return a->u.pre < b->u.pre ? -1 : 1;
+	const char *ea = sort_t->ents[a->idx], *eb = sort_t->ents[b->idx];
+
+	return voc_key_cmp(ent_key(sort_t, ea),
+	    ((const struct head *)ea)->keylen, ent_key(sort_t, eb),
 	    ((const struct head *)eb)->keylen);
+}
+
+static void
+sort_rec_of(const struct voc_table *t, size_t i, struct sort_rec *r)
+{
+	const char *key = ent_key(t, t->ents[i]);
+	struct voc_key_part p;
+	size_t pos = 0;
+
+	r->idx = (uint32_t)i;
+	r->u.pre = 0;
+	if (!voc_key_next(key, ((const struct head *)t->ents[i])->keylen,
+	    &pos, &p))
+		r->cls = 0;
+	else if (p.is_total)
+		r->cls = 4;
+	else if (p.is_int) {
+		r->cls = 1;
+		r->u.num = (double)p.v;
+	} else if (voc_key_number(p.s, p.len, &r->u.num))
+		r->cls = 2;
+	else {
+		r->cls = 3;
+		r->u.pre = 0;
+		for (size_t j = 0; j < 8; j++)
+			r->u.pre = r->u.pre << 8 |
+			    (j < p.len ? (unsigned char)p.s[j] : 0);
+	}
 }
 
 int
 voc_table_sort(struct voc_table *t)
 {
 	size_t n = t->n ? t->n : 1;
-	uint32_t *idx = malloc(n * sizeof(*idx));
-	double *num = malloc(n * sizeof(*num));
+	struct sort_rec *rec = malloc(n * sizeof(*rec));
 	char **ents;
 
-	if (idx == NULL || num == NULL) {
-		free(idx);
-		free(num);
+	if (rec == NULL)
 		return -1;
-	}
-	for (size_t i = 0; i < t->n; i++) {
-		const char *key = ent_key(t, t->ents[i]);
-		struct voc_key_part p;
-		size_t pos = 0;
-
-		idx[i] = (uint32_t)i;
-		num[i] = NAN;
-		if (voc_key_next(key, ((const struct head *)t->ents[i])->keylen,
-		    &pos, &p)) {
-			if (p.is_int)
-				num[i] = (double)p.v;
-			else if (!voc_key_number(p.s, p.len, &num[i]))
-				num[i] = NAN;
-		}
-	}
+	for (size_t i = 0; i < t->n; i++)
+		sort_rec_of(t, i, &rec[i]);
 	sort_t = t;
-	sort_num = num;
-	qsort(idx, t->n, sizeof(*idx), by_key);
-	free(num);
+	qsort(rec, t->n, sizeof(*rec), by_key);
 	if ((ents = malloc(n * sizeof(*ents))) == NULL) {
-		free(idx);
+		free(rec);
 		return -1;
 	}
 	for (size_t i = 0; i < t->n; i++)
-		ents[i] = t->ents[idx[i]];
-	free(idx);
+		ents[i] = t->ents[rec[i].idx];
+	free(rec);
 	free(t->ents);
 	t->ents = ents;
 	t->cap = n;

@@ -489,12 +489,49 @@ voc_writer_str(struct voc_writer *w, const char *s)
 	cell(w, s, 0);
 }
 
+/* 10^0 .. 10^19, every power of ten below 2^64. */
+static const uint64_t pow10_u64[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL,
+	10000000000000000000ULL
+};
+
+/* The decimal digits of u, most significant first; returns how many. */
+static int
+put_u64(uint64_t u, char *o)
+{
+	char t[20];
+	int n = 0;
+
+	do {
+		t[n++] = (char)('0' + (int)(u % 10));
+		u /= 10;
+	} while (u > 0);
+	for (int i = 0; i < n; i++)
+		o[i] = t[n - 1 - i];
+	return n;
+}
+
+/* A whole number as printf's %lld writes it. */
+static void
+put_ll(long long v, char *buf)
+{
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	if (v < 0)
+		*buf++ = '-';
+	buf[put_u64(u, buf)] = '\0';
+}
+
 void
 voc_writer_int(struct voc_writer *w, long long v)
 {
 	char buf[32];
 
-	snprintf(buf, sizeof(buf), "%lld", v);
+	put_ll(v, buf);
 	cell(w, buf, 1);
 }
 
@@ -527,8 +564,9 @@ shortest_exact(double v, char *buf, size_t size)
 {
 	__extension__ typedef unsigned __int128 u128;
 	double a = fabs(v);
-	int e2, s, x = 0, p, k = 0;
-	u128 m, d = 0;
+	int e2, s, x, p, k = 0;
+	u128 m;
+	uint64_t d = 0;
 	char dig[20], *o = buf;
 
 	if (!(a >= 1e-4 && a < 1e15) || size < 32)
@@ -537,31 +575,37 @@ shortest_exact(double v, char *buf, size_t size)
 	s = 53 - e2;			/* a = m / 2^s */
 	if (s <= 0 || s > 66)
 		return 0;
-	/* x: the decimal exponent of the first digit, from 10^x <= a. */
-	for (x = 14; x > -4; x--) {
-		u128 t = 1;
+	/* x: the decimal exponent of the first digit, 10^x <= a < 10^(x+1):
+	 * log10's guess, then settled exactly (10^x <= m / 2^s). */
+	x = (int)floor(log10(a));
+	x = x < -4 ? -4 : x > 14 ? 14 : x;
+	for (;;) {
+		int le = x >= 0 ? ((u128)pow10_u64[x] << s) <= m :
+		    ((u128)1 << s) <= m * pow10_u64[-x];
 
-		for (int i = 0; i < (x >= 0 ? x : -x); i++)
-			t *= 10;
-		/* 10^x <= m / 2^s */
-		if (x >= 0 ? (t << s) <= m : ((u128)1 << s) <= m * t)
+		if (!le && x > -4)
+			x--;
+		else if (le && x < 14 && (x + 1 >= 0 ?
+		    ((u128)pow10_u64[x + 1] << s) <= m :
+		    ((u128)1 << s) <= m * pow10_u64[-x - 1]))
+			x++;
+		else
 			break;
 	}
 	for (p = 15; p <= 17; p++) {
-		u128 pk = 1, q, r, half, lo, hi, t4;
+		u128 pk, q, r, half, lo, hi, t4;
 
-		k = p - 1 - x;
-		for (int i = 0; i < k; i++)
-			pk *= 10;
+		k = p - 1 - x;		/* 0 .. 20 */
+		pk = k < 20 ? (u128)pow10_u64[k] : (u128)pow10_u64[19] * 10;
 		q = (m * pk) >> s;
 		r = (m * pk) & (((u128)1 << s) - 1);
 		half = (u128)1 << (s - 1);
 		if (r > half || (r == half && (q & 1)))
 			q++;
-		d = q;
+		d = (uint64_t)q;	/* below 10^17 + 1 */
 		/* Times 4: 4 D 2^s against (4m - 2) 10^k, or (4m - 1) 10^k
 		 * below a power of two, and (4m + 2) 10^k. */
-		t4 = d << (s + 2);
+		t4 = q << (s + 2);
 		hi = (4 * m + 2) * pk;
 		lo = (m == (u128)1 << 52 ? 4 * m - 1 : 4 * m - 2) * pk;
 		int in = (m & 1) == 0 ? t4 >= lo && t4 <= hi : t4 > lo &&
@@ -572,13 +616,11 @@ shortest_exact(double v, char *buf, size_t size)
 	if (p > 17)
 		return 0;
 	/* D has p digits, unless rounding carried it to 10^p. */
-	int n = 0;
-	for (u128 t = d; t > 0; t /= 10)
-		n++;
+	if (d >= pow10_u64[p])
+		return 0;
+	int n = put_u64(d, dig);
 	if (n != p)
 		return 0;
-	for (int i = n - 1; i >= 0; i--, d /= 10)
-		dig[i] = (char)('0' + (int)(d % 10));
 	while (n > 1 && dig[n - 1] == '0' && n > x + 1)
 		n--;
 	if (v < 0)
@@ -610,8 +652,8 @@ shortest(double v, char *buf, size_t size)
 	char *e;
 
 	if (v == (double)(long long)v && v > -9007199254740992.0 &&
-	    v < 9007199254740992.0) {
-		snprintf(buf, size, "%lld", (long long)v);
+	    v < 9007199254740992.0 && size >= 32) {
+		put_ll((long long)v, buf);
 		return;
 	}
 	if (shortest_exact(v, buf, size))

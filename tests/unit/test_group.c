@@ -123,6 +123,68 @@ main(void)
 	CHECK(nperm == 5040);
 	CHECK(same);
 
+	/* The sort's shortcuts (a first part's class, number or first 8
+	 * bytes) agree with voc_key_cmp on random keys of every kind: int
+	 * parts, numeric and other texts sharing long prefixes, high bytes,
+	 * NUL bytes, totals, no parts, several parts. */
+	t = voc_table_new(&longs, sizeof(long), NULL);
+	unsigned long long rnd = 0x9E3779B97F4A7C15ULL;
+	const char *stems[] = {"", "a", "abcdefgh", "abcdefghi", "abcdefgh\xc3",
+	    "\xe3\x81\x82", "-1", "10", "2.50", "1e3", "007", "B"};
+	for (int i = 0; i < 20000; i++) {
+		rnd ^= rnd << 13;
+		rnd ^= rnd >> 7;
+		rnd ^= rnd << 17;
+		int parts = (int)(rnd >> 50) % 3;
+
+		voc_key_reset(&k);
+		for (int pi = 0; pi < parts; pi++) {
+			rnd ^= rnd << 13;
+			rnd ^= rnd >> 7;
+			rnd ^= rnd << 17;
+			char s[32];
+			size_t len = (size_t)snprintf(s, sizeof(s), "%s",
+			    stems[rnd % 12]);
+
+			switch ((rnd >> 8) % 5) {
+			case 0:
+				voc_key_int(&k, (int64_t)(rnd >> 20) % 7 - 3);
+				continue;
+			case 1:
+				if ((rnd >> 30) % 50 == 0) {
+					voc_key_total(&k);
+					continue;
+				}
+				break;
+			case 2:
+				s[len++] = (char)((rnd >> 24) % 4 ? 'a' +
+				    (rnd >> 26) % 3 : 0);
+				break;
+			case 3:
+				len += (size_t)snprintf(s + len,
+				    sizeof(s) - len, "%d", (int)(rnd >> 40) % 20);
+				break;
+			default:
+				break;
+			}
+			voc_key_text(&k, s, len);
+		}
+		voc_table_get(t, k.buf, k.len);
+	}
+	CHECK(voc_table_sort(t) == 0);
+	int ordered = 1;
+	for (size_t i = 1; i < voc_table_count(t); i++) {
+		struct voc_entry a, b;
+
+		voc_table_at(t, i - 1, &a);
+		voc_table_at(t, i, &b);
+		if (voc_key_cmp(a.key, a.keylen, b.key, b.keylen) >= 0)
+			ordered = 0;
+	}
+	CHECK(voc_table_count(t) > 1000);
+	CHECK(ordered);
+	voc_table_free(t);
+
 	/* Keys are bytes of their own: a number part orders numerically,
 	 * and the encoding does not depend on the host. */
 	voc_key_reset(&k);
