@@ -51,6 +51,8 @@ struct voc_input {
 	int (*keep)(void *arg, long long rowno, const struct voc_record *rec);
 	void *keep_arg;
 	long long rowno;
+	int (*before_skip)(void *arg, struct voc_error *err);
+	void *before_skip_arg;
 };
 
 /* --since and --until are dates of the report, so they are read in the
@@ -389,6 +391,11 @@ voc_input_vskip(struct voc_input *in, const struct voc_row *row,
 {
 	char why[900];
 
+	/* Rows read before this one and held by the caller are stepped
+	 * first, so skips are counted in the order of the input. */
+	if (in->before_skip != NULL && in->before_skip(in->before_skip_arg,
+	    err) < 0)
+		return -1;
 	vsnprintf(why, sizeof(why), fmt, ap);
 	/* One line: values are shortened and control characters escaped,
 	 * so a field cannot forge a second message or move the cursor. */
@@ -463,7 +470,7 @@ voc_input_next(struct voc_input *in, struct voc_record *rec,
 	int rc;
 
 	for (;;) {
-		if ((rc = voc_reader_next(in->r, &in->row, err)) <= 0)
+		if ((rc = voc_reader_next(in->r, &in->row, err)) != 1)
 			return rc;
 		in->books->rows++;
 		if (in->progress && (in->books->rows & 0xFFFF) == 0)
@@ -564,6 +571,20 @@ voc_input_next(struct voc_input *in, struct voc_record *rec,
 		}
 		return 1;
 	}
+}
+
+int
+voc_input_hold(struct voc_input *in, int on)
+{
+	return voc_reader_hold(in->r, on);
+}
+
+void
+voc_input_before_skip(struct voc_input *in,
+    int (*fn)(void *arg, struct voc_error *err), void *arg)
+{
+	in->before_skip = fn;
+	in->before_skip_arg = arg;
 }
 
 void

@@ -400,6 +400,174 @@ free_names(struct voc_run *run)
 	run->nnames = 0;
 }
 
+/*
+ * Rows in batches, for programs whose row step looks its state up by
+ * the record's key (group_keyed): with many groups, each lookup would
+ * wait on memory twice, for the index's slot and then for the entry.
+ * A batch holds up to BATCH rows whose fields stay in the reader's
+ * buffer (voc_input_hold); each row's slot is asked for as the row is
+ * read, each entry when the batch is full, and then the rows are
+ * stepped in order, their loads under way together (only once the
+ * table has BATCH_FROM keys: a smaller one is in the cache).  The batch is
+ * stepped before any skip is counted (voc_input_before_skip) and before
+ * an error is returned, so skips and errors come in the input's order.
+ */
+#define BATCH 16
+#define BATCH_FROM 4096	/* keys: below, the table is in the cache */
+
+struct batch {
+	struct voc_run *run;
+	struct voc_record rec[BATCH];
+	struct voc_row row[BATCH];
+	uint64_t h[BATCH];
+	size_t keyoff[BATCH];
+	size_t n;
+	const char **field;	/* BATCH rows of stride fields */
+	size_t *len;
+	size_t stride;
+	char *keys;
+	size_t keyused, keycap;
+};
+
+static int
+step_batch(void *arg, struct voc_error *err)
+{
+	struct batch *b = arg;
+	struct voc_run *run = b->run;
+	size_t n = b->n;
+
+	/* Emptied first: a skip from a row step comes back here. */
+	b->n = 0;
+	b->keyused = 0;
+	for (size_t i = 0; i < n; i++)
+		voc_table_prefetch_entry(run->t, b->h[i]);
+	for (size_t i = 0; i < n; i++)
+		if (run->p->row(run->ctx, run, &b->rec[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* Copies rec (its row's arrays and its key) into b: 0, or -1 when out
+ * of memory. */
+static int
+batch_add(struct batch *b, const struct voc_record *rec)
+{
+	size_t i = b->n, nf = rec->row->nfields;
+
+	if (nf > b->stride) {
+		size_t stride = nf * 2;
+		const char **f = malloc(BATCH * stride * sizeof(*f));
+		size_t *l = malloc(BATCH * stride * sizeof(*l));
+
+		if (f == NULL || l == NULL) {
+			free(f);
+			free(l);
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++) {
+			memcpy(f + j * stride, b->field + j * b->stride,
+			    b->row[j].nfields * sizeof(*f));
+			memcpy(l + j * stride, b->len + j * b->stride,
+			    b->row[j].nfields * sizeof(*l));
+		}
+		free(b->field);
+		free(b->len);
+		b->field = f;
+		b->len = l;
+		b->stride = stride;
+		for (size_t j = 0; j < i; j++) {
+			b->row[j].field = b->field + j * stride;
+			b->row[j].len = b->len + j * stride;
+		}
+	}
+	if (b->keyused + rec->keylen > b->keycap) {
+		size_t cap = (b->keyused + rec->keylen) * 2 + 256;
+		char *k = realloc(b->keys, cap);
+
+		if (k == NULL)
+			return -1;
+		b->keys = k;
+		b->keycap = cap;
+		for (size_t j = 0; j < i; j++)
+			b->rec[j].key = b->keys + b->keyoff[j];
+	}
+	memcpy(b->field + i * b->stride, rec->row->field, nf * sizeof(char *));
+	memcpy(b->len + i * b->stride, rec->row->len, nf * sizeof(size_t));
+	b->row[i] = *rec->row;
+	b->row[i].field = b->field + i * b->stride;
+	b->row[i].len = b->len + i * b->stride;
+	memcpy(b->keys + b->keyused, rec->key, rec->keylen);
+	b->rec[i] = *rec;
+	b->rec[i].row = &b->row[i];
+	b->rec[i].key = b->keys + b->keyused;
+	b->keyoff[i] = b->keyused;
+	b->keyused += rec->keylen;
+	b->h[i] = voc_table_prefetch(b->run->t, rec->key, rec->keylen);
+	b->n++;
+	return 0;
+}
+
+static int
+step_batched(struct voc_run *run, struct voc_error *err)
+{
+	struct batch b = {.run = run};
+	struct voc_record rec;
+	struct voc_error held;
+	int rc;
+
+	voc_input_before_skip(run->in, step_batch, &b);
+	for (;;) {
+		rc = voc_input_next(run->in, &rec, err);
+		if (rc == 2) {
+			voc_input_hold(run->in, 0);
+			if (step_batch(&b, err) < 0)
+				break;
+			continue;
+		}
+		if (rc != 1) {
+			/* The rows before an error are stepped first; an
+			 * error of theirs comes first. */
+			held = *err;
+			voc_input_hold(run->in, 0);
+			if (step_batch(&b, err) < 0)
+				rc = -1;
+			else if (rc < 0)
+				*err = held;
+			break;
+		}
+		/* A table that fits in the cache gains nothing: its rows
+		 * are stepped as they come. */
+		if (b.n == 0 && voc_table_count(run->t) < BATCH_FROM) {
+			if (run->p->row(run->ctx, run, &rec, err) < 0) {
+				rc = -1;
+				break;
+			}
+			continue;
+		}
+		if (batch_add(&b, &rec) < 0) {
+			rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+			break;
+		}
+		/* Rows are held only where the reader keeps their fields;
+		 * else each is stepped at once. */
+		if ((b.n == 1 && !voc_input_hold(run->in, 1)) ||
+		    b.n == BATCH) {
+			voc_input_hold(run->in, 0);
+			if (step_batch(&b, err) < 0) {
+				rc = -1;
+				break;
+			}
+		}
+	}
+	voc_input_hold(run->in, 0);
+	voc_input_before_skip(run->in, NULL, NULL);
+	free(b.field);
+	free(b.len);
+	free(b.keys);
+	return rc;
+}
+
 /* Steps every row of run->in into run's table. */
 static int
 step_rows(struct voc_run *run, struct voc_error *err)
@@ -410,6 +578,8 @@ step_rows(struct voc_run *run, struct voc_error *err)
 	/* The columns the program and the shared options read have all
 	 * been resolved by now (prepare and voc_input_open). */
 	voc_input_limit(run->in);
+	if (run->p->group_keyed)
+		return step_batched(run, err);
 	while ((rc = voc_input_next(run->in, &rec, err)) == 1)
 		if (run->p->row(run->ctx, run, &rec, err) < 0)
 			return -1;

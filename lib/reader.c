@@ -556,6 +556,8 @@ voc_reader_next(struct voc_reader *r, struct voc_row *row,
 			return -1;
 		if (rc == 1)
 			break;
+		if (r->hold)
+			return 2;
 		voc_rd_close_input(r);
 		if (r->cur + 1 >= r->npaths)
 			return unseen_keys(r, err);
@@ -602,6 +604,16 @@ void
 voc_reader_limit(struct voc_reader *r)
 {
 	r->limit = 1;
+}
+
+int
+voc_reader_hold(struct voc_reader *r, int on)
+{
+	/* Only the scanner's CSV records stop where the buffer would move;
+	 * the other paths (libcsv, TSV, JSON Lines) read on. */
+	r->hold = on && r->fmt == VOC_FMT_CSV && r->cr_mode == 0 &&
+	    !r->opts.libcsv_only && !r->have_pending;
+	return r->hold;
 }
 
 size_t

@@ -176,6 +176,8 @@ scan_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 				continue;
 			}
 			if (k == r->end && !r->eof) {
+				if (r->hold)
+					return 2;
 				if (voc_rd_more(r, err) < 0)
 					return -1;
 				continue;
@@ -205,6 +207,8 @@ scan_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 			r->line_no += rec.nl;
 			r->consumed += used;
 		}
+		if (r->hold)
+			return 2;
 		if (voc_rd_more(r, err) < 0)
 			return -1;
 	}

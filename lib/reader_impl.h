@@ -86,6 +86,7 @@ struct voc_reader {
 	size_t sfcap;
 	size_t need;			/* columns noted by voc_reader_use */
 	int limit;			/* voc_reader_limit was called */
+	int hold;			/* voc_reader_hold: records are held */
 	long long tail;			/* open_tail: see voc_reader_tail */
 
 	/* CSV through libcsv. */

@@ -268,6 +268,34 @@ voc_table_find(const struct voc_table *t, const char *key, size_t keylen)
 	return s->loc ? ent_state(at_loc(t, s->loc)) : NULL;
 }
 
+uint64_t
+voc_table_prefetch(const struct voc_table *t, const char *key, size_t keylen)
+{
+	uint64_t h = hash(key, keylen);
+
+	__builtin_prefetch(&t->slots[h & (t->nslots - 1)]);
+	return h;
+}
+
+void
+voc_table_prefetch_entry(const struct voc_table *t, uint64_t h)
+{
+	size_t mask = t->nslots - 1, i = h & mask;
+	uint32_t tag = (uint32_t)(h >> 32);
+
+	/* The slots of a probe, as far as the first's cache line goes. */
+	for (int k = 0; k < 8; k++, i = (i + 1) & mask) {
+		const struct slot *s = &t->slots[i];
+
+		if (s->loc == 0)
+			return;
+		if (s->tag == tag) {
+			__builtin_prefetch(at_loc(t, s->loc));
+			return;
+		}
+	}
+}
+
 void *
 voc_table_get(struct voc_table *t, const char *key, size_t keylen)
 {
@@ -347,6 +375,10 @@ voc_table_at(const struct voc_table *t, size_t i, struct voc_entry *e)
 {
 	const char *p = t->ents[i];
 
+	/* Entries are read in order, and after sorting that order is all
+	 * over memory: the one a few ahead is asked for now. */
+	if (i + 4 < t->n)
+		__builtin_prefetch(t->ents[i + 4]);
 	e->key = ent_key(t, p);
 	e->keylen = (size_t)((const struct head *)p)->keylen;
 	e->st = ent_state(p);

@@ -241,10 +241,11 @@ static int
 encodable(struct voc_writer *w, const char *s)
 {
 	char buf[256], *in = (char *)s, *o;
-	size_t inleft = strlen(s), oleft;
+	size_t inleft, oleft;
 
 	if (w->check == (iconv_t)-1 || w->fail != NULL)
 		return w->fail == NULL;
+	inleft = strlen(s);
 	iconv(w->check, NULL, NULL, NULL, NULL);
 	while (inleft > 0) {
 		o = buf;
@@ -471,11 +472,16 @@ cell(struct voc_writer *w, const char *s, int num)
 	} else {
 		char delim = w->fmt == VOC_OUT_CSV ? ',' : '\t';
 
+		/* One thread writes: the stream's lock is not taken for each
+		 * byte of a number. */
 		if (col != w->firstkeep)
-			putc(delim, fp);
-		if (s != NULL)
-			put_csv(fp, s, delim, w->excel && !num &&
-			    formula_like(s));
+			putc_unlocked(delim, fp);
+		/* A number is digits, a sign, '.' and 'e': never quoted. */
+		if (s != NULL && num)
+			for (; *s; s++)
+				putc_unlocked(*s, fp);
+		else if (s != NULL)
+			put_csv(fp, s, delim, w->excel && formula_like(s));
 		if (col == w->lastkeep) {
 			fputs(w->eol, fp);
 			drain(w);
@@ -499,20 +505,33 @@ static const uint64_t pow10_u64[20] = {
 	10000000000000000000ULL
 };
 
-/* The decimal digits of u, most significant first; returns how many. */
+/* The decimal digits of u, most significant first; returns how many.
+ * Two digits a division. */
 static int
 put_u64(uint64_t u, char *o)
 {
-	char t[20];
-	int n = 0;
+	static const char pairs[] =
+	    "0001020304050607080910111213141516171819"
+	    "2021222324252627282930313233343536373839"
+	    "4041424344454647484950515253545556575859"
+	    "6061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
+	char t[20], *e = t + sizeof(t), *p = e;
 
-	do {
-		t[n++] = (char)('0' + (int)(u % 10));
-		u /= 10;
-	} while (u > 0);
-	for (int i = 0; i < n; i++)
-		o[i] = t[n - 1 - i];
-	return n;
+	while (u >= 100) {
+		unsigned d = (unsigned)(u % 100);
+
+		u /= 100;
+		p -= 2;
+		memcpy(p, pairs + 2 * d, 2);
+	}
+	if (u >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * u, 2);
+	} else
+		*--p = (char)('0' + (int)u);
+	memcpy(o, p, (size_t)(e - p));
+	return (int)(e - p);
 }
 
 /* A whole number as printf's %lld writes it. */
@@ -566,18 +585,23 @@ shortest_exact(double v, char *buf, size_t size)
 	double a = fabs(v);
 	int e2, s, x, p, k = 0;
 	u128 m;
-	uint64_t d = 0;
+	uint64_t d = 0, bits;
 	char dig[20], *o = buf;
 
 	if (!(a >= 1e-4 && a < 1e15) || size < 32)
 		return 0;
-	m = (u128)(uint64_t)ldexp(frexp(a, &e2), 53);
-	s = 53 - e2;			/* a = m / 2^s */
+	/* a is normal: m is its 53-bit significand, with the hidden bit. */
+	memcpy(&bits, &a, sizeof(bits));
+	e2 = (int)(bits >> 52 & 0x7FF);
+	m = (bits & ((1ULL << 52) - 1)) | 1ULL << 52;
+	s = 1075 - e2;			/* a = m / 2^s */
 	if (s <= 0 || s > 66)
 		return 0;
 	/* x: the decimal exponent of the first digit, 10^x <= a < 10^(x+1):
-	 * log10's guess, then settled exactly (10^x <= m / 2^s). */
-	x = (int)floor(log10(a));
+	 * floor((e2 - 1023) log10 2) is it or one less (78913 / 2^18 is
+	 * log10 2 to the precision needed); then settled exactly (10^x <=
+	 * m / 2^s). */
+	x = ((e2 - 1023) * 78913) >> 18;
 	x = x < -4 ? -4 : x > 14 ? 14 : x;
 	for (;;) {
 		int le = x >= 0 ? ((u128)pow10_u64[x] << s) <= m :

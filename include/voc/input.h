@@ -88,9 +88,24 @@ void voc_input_keep(struct voc_input *in,
     int (*keep)(void *arg, long long rowno, const struct voc_record *rec),
     void *arg);
 
-/* The next row: 1, 0 at the end, -1 on an error (err filled). */
+/* The next row: 1, 0 at the end, -1 on an error (err filled); while
+ * rows are held (voc_input_hold), 2 where the next row would move them. */
 int voc_input_next(struct voc_input *in, struct voc_record *rec,
     struct voc_error *err);
+
+/*
+ * Holding rows (see voc_reader_hold): with on, the fields of rows handed
+ * out stay valid until voc_input_hold(in, 0), and voc_input_next returns
+ * 2 instead of moving them; the row struct and key are still reused, so
+ * a holder copies them.  Returns whether rows can be held now.
+ */
+int voc_input_hold(struct voc_input *in, int on);
+
+/* fn(arg, err) is called before any row is counted as skipped (NULL:
+ * none): a holder steps the rows it holds, so that skips keep the
+ * input's order.  fn returns 0, or -1 with err filled. */
+void voc_input_before_skip(struct voc_input *in,
+    int (*fn)(void *arg, struct voc_error *err), void *arg);
 
 /* The physical line the last record read ended on (for a split file:
  * the lines of its part). */

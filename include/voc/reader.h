@@ -108,6 +108,18 @@ int voc_reader_next(struct voc_reader *r, struct voc_row *row,
 void voc_reader_use(struct voc_reader *r, size_t idx);
 void voc_reader_limit(struct voc_reader *r);
 
+/*
+ * Holding records: with on, the fields of the records handed out from
+ * now on stay where they are until voc_reader_hold(r, 0): where the
+ * next record would need the buffer moved (more input, the next file),
+ * voc_reader_next returns 2 and hands out nothing; after voc_reader_hold
+ * (r, 0) the same call goes on.  A record's field and len arrays are
+ * still the reader's, overwritten by the next record: a holder copies
+ * them.  Returns whether records can be held now (CSV read by the
+ * scanner; other formats: 0, and nothing changes).
+ */
+int voc_reader_hold(struct voc_reader *r, int on);
+
 /* With open_tail: the file offset where the record left open at the
  * end began, or -1 when every record was closed. */
 long long voc_reader_tail(const struct voc_reader *r);

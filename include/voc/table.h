@@ -16,6 +16,7 @@
 #define VOC_TABLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "voc/error.h"
 
@@ -62,6 +63,18 @@ void voc_table_free(struct voc_table *t);
 /* The state for key, made (zeroed, then init) when new; NULL when out of
  * memory. */
 void *voc_table_get(struct voc_table *t, const char *key, size_t keylen);
+
+/*
+ * Asking the memory early, for a caller that knows which keys come
+ * next (with many keys, each lookup would otherwise wait on the index's
+ * slot, then on the entry): voc_table_prefetch starts the load of key's
+ * slot and returns its hash, which voc_table_prefetch_entry (called a
+ * little later, when the slot has arrived) uses to start the load of
+ * the entry.  Neither changes anything.
+ */
+uint64_t voc_table_prefetch(const struct voc_table *t, const char *key,
+    size_t keylen);
+void voc_table_prefetch_entry(const struct voc_table *t, uint64_t h);
 
 /* The state for key, or NULL when there is none. */
 void *voc_table_find(const struct voc_table *t, const char *key,
