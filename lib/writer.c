@@ -57,6 +57,8 @@ struct voc_writer {
 	char *fail;		/* a data error (encoding), reported at close */
 	enum voc_outfmt fmt;
 	int precision;
+	char *line;		/* CSV, TSV: bytes of the row not yet in fp */
+	size_t linelen, linecap;
 	char **names;
 	size_t ncols, col;
 	unsigned char *keep;	/* the columns written (--fields) */
@@ -425,6 +427,33 @@ escape:
 	return voc_error_escape(s, len, SIZE_MAX, buf, size);
 }
 
+/* Appends len bytes to the row's line buffer. */
+static void
+line_put(struct voc_writer *w, const char *s, size_t len)
+{
+	if (w->linelen + len > w->linecap) {
+		size_t cap = (w->linelen + len) * 2 + 256;
+		char *b = realloc(w->line, cap);
+
+		if (b == NULL) {
+			w->oom = 1;
+			return;
+		}
+		w->line = b;
+		w->linecap = cap;
+	}
+	memcpy(w->line + w->linelen, s, len);
+	w->linelen += len;
+}
+
+static void
+line_flush(struct voc_writer *w)
+{
+	if (w->linelen > 0)
+		fwrite(w->line, 1, w->linelen, w->fp);
+	w->linelen = 0;
+}
+
 /* Writes one cell; s NULL is unknown, num says it is a number. */
 static void
 cell(struct voc_writer *w, const char *s, int num)
@@ -472,18 +501,20 @@ cell(struct voc_writer *w, const char *s, int num)
 	} else {
 		char delim = w->fmt == VOC_OUT_CSV ? ',' : '\t';
 
-		/* One thread writes: the stream's lock is not taken for each
-		 * byte of a number. */
+		/* Delimiters and numbers (digits, a sign, '.' and 'e': never
+		 * quoted) are gathered into one write a row; a text cell
+		 * goes through put_csv, after what is gathered. */
 		if (col != w->firstkeep)
-			putc_unlocked(delim, fp);
-		/* A number is digits, a sign, '.' and 'e': never quoted. */
+			line_put(w, &delim, 1);
 		if (s != NULL && num)
-			for (; *s; s++)
-				putc_unlocked(*s, fp);
-		else if (s != NULL)
+			line_put(w, s, strlen(s));
+		else if (s != NULL) {
+			line_flush(w);
 			put_csv(fp, s, delim, w->excel && formula_like(s));
+		}
 		if (col == w->lastkeep) {
-			fputs(w->eol, fp);
+			line_put(w, w->eol, strlen(w->eol));
+			line_flush(w);
 			drain(w);
 		}
 	}
@@ -669,7 +700,9 @@ shortest_exact(double v, char *buf, size_t size)
 	return 1;
 }
 
-static void
+/* Returns 1 when written here (digits, a sign and a point only), 0 when
+ * printf wrote it. */
+static int
 shortest(double v, char *buf, size_t size)
 {
 	int p, exp;
@@ -678,10 +711,10 @@ shortest(double v, char *buf, size_t size)
 	if (v == (double)(long long)v && v > -9007199254740992.0 &&
 	    v < 9007199254740992.0 && size >= 32) {
 		put_ll((long long)v, buf);
-		return;
+		return 1;
 	}
 	if (shortest_exact(v, buf, size))
-		return;
+		return 1;
 	/* Subnormals carry fewer than 53 bits: search from 1 digit. */
 	for (p = fabs(v) < DBL_MIN ? 1 : 15; p < 17; p++) {
 		snprintf(buf, size, "%.*g", p, v);
@@ -691,7 +724,7 @@ shortest(double v, char *buf, size_t size)
 	if (p == 17)
 		snprintf(buf, size, "%.17g", v);
 	if ((e = strchr(buf, 'e')) == NULL)
-		return;
+		return 0;
 	exp = atoi(e + 1);
 	if (exp >= -5 && exp < 17) {
 		/* The significant digits %g printed, before the exponent. */
@@ -702,6 +735,7 @@ shortest(double v, char *buf, size_t size)
 		int decimals = digits - 1 - exp;
 		snprintf(buf, size, "%.*f", decimals > 0 ? decimals : 0, v);
 	}
+	return 0;
 }
 
 void
@@ -713,9 +747,10 @@ voc_writer_format_num(double v, int precision, char *buf, size_t size)
 	}
 	if (v == 0)
 		v = 0;	/* no "-0" */
-	if (precision < 0)
-		shortest(v, buf, size);
-	else
+	if (precision < 0) {
+		if (shortest(v, buf, size))
+			return;
+	} else
 		snprintf(buf, size, "%.*f", precision, v);
 	/* Locales with a decimal comma: the C locale is never changed here,
 	 * but a caller's setlocale() must not change the output either. */
@@ -926,6 +961,7 @@ voc_writer_close(struct voc_writer *w, int close_fp, struct voc_error *err)
 		flush_table(w);
 		drain(w);
 	}
+	line_flush(w);
 	errno = 0;
 	if (w->oom)
 		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
@@ -952,6 +988,7 @@ voc_writer_close(struct voc_writer *w, int close_fp, struct voc_error *err)
 	for (size_t i = 0; i < w->ncols; i++)
 		free(w->names[i]);
 	free(w->cells);
+	free(w->line);
 	free(w->names);
 	free(w->keep);
 	free(w->bad);
