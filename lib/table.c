@@ -427,6 +427,7 @@ struct sort_rec {
 		double num;
 		uint64_t pre;
 	} u;
+	uint64_t ord;	/* u as an integer in the same order (radix sort) */
 	uint32_t idx;
 	int cls;
 };
@@ -477,13 +478,63 @@ sort_rec_of(const struct voc_table *t, size_t i, struct sort_rec *r)
 			r->u.pre = r->u.pre << 8 |
 			    (j < p.len ? (unsigned char)p.s[j] : 0);
 	}
+	r->ord = r->u.pre;
+	if (r->cls == 1 || r->cls == 2) {
+		/* A double's bits in numeric order: negatives reversed,
+		 * positives above them (-0 is 0: equal numbers tie). */
+		double v = r->u.num == 0 ? 0 : r->u.num;
+		uint64_t b;
+
+		memcpy(&b, &v, sizeof(b));
+		r->ord = b >> 63 ? ~b : b | 1ULL << 63;
+	}
+}
+
+/*
+ * Sorts rec[0..n) by (cls, ord): least significant digit first, a byte
+ * of ord a pass (a pass where every record has the same byte is
+ * skipped), then cls; every pass is stable.  tmp holds n records.
+ */
+static void
+radix(struct sort_rec *rec, struct sort_rec *tmp, size_t n)
+{
+	struct sort_rec *a = rec, *b = tmp;
+
+	if (n < 2)
+		return;
+	for (int pass = 0; pass <= 8; pass++) {
+		size_t count[256] = {0}, at = 0;
+		int shift = pass * 8;
+
+		for (size_t i = 0; i < n; i++)
+			count[pass < 8 ? a[i].ord >> shift & 0xFF :
+			    (unsigned)a[i].cls]++;
+		size_t first = pass < 8 ? a[0].ord >> shift & 0xFF :
+		    (unsigned)a[0].cls;
+		if (count[first] == n)
+			continue;
+		for (int d = 0; d < 256; d++) {
+			size_t c = count[d];
+
+			count[d] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			b[count[pass < 8 ? a[i].ord >> shift & 0xFF :
+			    (unsigned)a[i].cls]++] = a[i];
+		struct sort_rec *x = a;
+		a = b;
+		b = x;
+	}
+	if (a != rec)
+		memcpy(rec, a, n * sizeof(*rec));
 }
 
 int
 voc_table_sort(struct voc_table *t)
 {
 	size_t n = t->n ? t->n : 1;
-	struct sort_rec *rec = malloc(n * sizeof(*rec));
+	struct sort_rec *rec = malloc(2 * n * sizeof(*rec));
 	char **ents;
 
 	if (rec == NULL)
@@ -491,7 +542,16 @@ voc_table_sort(struct voc_table *t)
 	for (size_t i = 0; i < t->n; i++)
 		sort_rec_of(t, i, &rec[i]);
 	sort_t = t;
-	qsort(rec, t->n, sizeof(*rec), by_key);
+	/* By class and first 8 bytes or number in linear time; the keys
+	 * those leave tied (rare) by the full comparison. */
+	radix(rec, rec + n, t->n);
+	for (size_t i = 0, j; i < t->n; i = j) {
+		for (j = i + 1; j < t->n && rec[j].cls == rec[i].cls &&
+		    rec[j].ord == rec[i].ord; j++)
+			;
+		if (j - i > 1)
+			qsort(rec + i, j - i, sizeof(*rec), by_key);
+	}
 	if ((ents = malloc(n * sizeof(*ents))) == NULL) {
 		free(rec);
 		return -1;
