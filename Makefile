@@ -79,7 +79,8 @@ $(BUILD)/oom/%: cmd/%.c tests/oom/oom.c $(BUILD)/libvoc.a $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(VOC_CFLAGS) $(PKG_CFLAGS) $< tests/oom/oom.c \
 		$(BUILD)/libvoc.a $(LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc \
-		-Wl,--wrap=realloc,--wrap=strdup,--wrap=strndup $(LDLIBS) -o $@
+		-Wl,--wrap=realloc,--wrap=aligned_alloc,--wrap=strdup \
+		-Wl,--wrap=strndup $(LDLIBS) -o $@
 
 $(BUILD)/gen: bench/gen.c
 	@mkdir -p $(@D)

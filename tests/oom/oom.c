@@ -1,7 +1,8 @@
 /*
  * Allocation failure on demand, the way SQLite tests its out-of-memory
  * paths: a program linked with this file and -Wl,--wrap=malloc (and
- * calloc, realloc, strdup, strndup) makes its Nth allocation fail, N
+ * calloc, realloc, aligned_alloc, strdup, strndup) makes its Nth
+ * allocation fail, N
  * from $VOC_OOM_FAIL (0 or unset: none fails).  jansson's allocations
  * count too: the reader routes them through malloc.  At exit it writes the number of
  * allocations made, and the distinct call sites they came from, to the
@@ -19,12 +20,14 @@
 void *__real_malloc(size_t size);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t size);
+void *__real_aligned_alloc(size_t align, size_t size);
 char *__real_strdup(const char *s);
 char *__real_strndup(const char *s, size_t n);
 
 void *__wrap_malloc(size_t size);
 void *__wrap_calloc(size_t n, size_t size);
 void *__wrap_realloc(void *p, size_t size);
+void *__wrap_aligned_alloc(size_t align, size_t size);
 char *__wrap_strdup(const char *s);
 char *__wrap_strndup(const char *s, size_t n);
 
@@ -103,6 +106,12 @@ void *
 __wrap_realloc(void *p, size_t size)
 {
 	return fail_now(PC) ? NULL : __real_realloc(p, size);
+}
+
+void *
+__wrap_aligned_alloc(size_t align, size_t size)
+{
+	return fail_now(PC) ? NULL : __real_aligned_alloc(align, size);
 }
 
 char *

@@ -68,5 +68,11 @@ sweep csat-agg-cp932 "$build/oom/csat-agg" -s 1 --encoding cp932 \
 	--no-header -o jsonl testdata/cp932.csv
 sweep retention "$build/oom/retention" -u customer -t time \
 	testdata/retention/events.csv
+# 20,000 groups: rows stepped in batches (from 4096 keys), entries past
+# the first chunk on 2 MB pages.
+awk 'BEGIN { print "id,segment,score"; for (i = 1; i <= 24000; i++)
+	printf "%d,g%d,%d\n", i, i % 20000, i % 11 }' >"$tmp/groups.csv"
+sweep nps-score-groups "$build/oom/nps-score" -j 1 -s score -g segment \
+	"$tmp/groups.csv"
 echo "oom: $runs runs, $sites call sites (summed over programs), $bad bad"
 [ $bad -eq 0 ]
