@@ -521,14 +521,17 @@ step_batched(struct voc_run *run, struct voc_error *err)
 		rc = voc_input_next(run->in, &rec, err);
 		if (rc == 2) {
 			voc_input_hold(run->in, 0);
-			if (step_batch(&b, err) < 0)
+			if (step_batch(&b, err) < 0) {
+				rc = -1;
 				break;
+			}
 			continue;
 		}
 		if (rc != 1) {
 			/* The rows before an error are stepped first; an
 			 * error of theirs comes first. */
-			held = *err;
+			if (rc < 0)
+				held = *err;
 			voc_input_hold(run->in, 0);
 			if (step_batch(&b, err) < 0)
 				rc = -1;

@@ -530,6 +530,48 @@ radix(struct sort_rec *rec, struct sort_rec *tmp, size_t n)
 		memcpy(rec, a, n * sizeof(*rec));
 }
 
+/*
+ * Keys of class 3 whose first 8 bytes tie (customer_…, https://…) are
+ * sorted by radix on their next 8 bytes, and so on down to 64 bytes;
+ * what still ties goes to the full comparison.
+ */
+static void
+sort_ties(struct sort_rec *rec, struct sort_rec *tmp, size_t n, int depth)
+{
+	const struct voc_table *t = sort_t;
+	int more = 0;
+
+	if (rec[0].cls != 3 || depth == 8) {
+		qsort(rec, n, sizeof(*rec), by_key);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *e = t->ents[rec[i].idx];
+		struct voc_key_part p;
+		size_t pos = 0, at = (size_t)depth * 8;
+
+		(void)voc_key_next(ent_key(t, e), ((const struct head *)e)->keylen,
+		    &pos, &p);
+		rec[i].ord = 0;
+		for (size_t j = at; j < at + 8; j++)
+			rec[i].ord = rec[i].ord << 8 |
+			    (j < p.len ? (unsigned char)p.s[j] : 0);
+		more |= p.len > at;
+	}
+	if (!more) {
+		/* The first parts are equal: later parts decide. */
+		qsort(rec, n, sizeof(*rec), by_key);
+		return;
+	}
+	radix(rec, tmp, n);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && rec[j].ord == rec[i].ord; j++)
+			;
+		if (j - i > 1)
+			sort_ties(rec + i, tmp, j - i, depth + 1);
+	}
+}
+
 int
 voc_table_sort(struct voc_table *t)
 {
@@ -550,7 +592,7 @@ voc_table_sort(struct voc_table *t)
 		    rec[j].ord == rec[i].ord; j++)
 			;
 		if (j - i > 1)
-			qsort(rec + i, j - i, sizeof(*rec), by_key);
+			sort_ties(rec + i, rec + n, j - i, 1);
 	}
 	if ((ents = malloc(n * sizeof(*ents))) == NULL) {
 		free(rec);

@@ -738,6 +738,17 @@ shortest(double v, char *buf, size_t size)
 	return 0;
 }
 
+/* Locales with a decimal comma: the C locale is never changed here, but
+ * a caller's setlocale() must not change what printf wrote either (a
+ * number is written unquoted). */
+static void
+point(char *buf)
+{
+	for (char *p = buf; *p; p++)
+		if (*p == ',')
+			*p = '.';
+}
+
 void
 voc_writer_format_num(double v, int precision, char *buf, size_t size)
 {
@@ -752,11 +763,7 @@ voc_writer_format_num(double v, int precision, char *buf, size_t size)
 			return;
 	} else
 		snprintf(buf, size, "%.*f", precision, v);
-	/* Locales with a decimal comma: the C locale is never changed here,
-	 * but a caller's setlocale() must not change the output either. */
-	for (char *p = buf; *p; p++)
-		if (*p == ',')
-			*p = '.';
+	point(buf);
 	/* No "-0.00": a value that rounds to zero is zero. */
 	if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
 		memmove(buf, buf + 1, strlen(buf));
@@ -787,6 +794,7 @@ voc_writer_format_pvalue(double p, int precision, char *buf, size_t size)
 	}
 	if (p < 1e-5) {
 		snprintf(buf, size, "%.1e", p);
+		point(buf);
 		return;
 	}
 	/* 2 significant digits: p in [0.01, 0.1) needs 3 decimals. */

@@ -130,7 +130,9 @@ main(void)
 	t = voc_table_new(&longs, sizeof(long), NULL);
 	unsigned long long rnd = 0x9E3779B97F4A7C15ULL;
 	const char *stems[] = {"", "a", "abcdefgh", "abcdefghi", "abcdefgh\xc3",
-	    "\xe3\x81\x82", "-1", "10", "2.50", "1e3", "007", "B"};
+	    "\xe3\x81\x82", "-1", "10", "2.50", "1e3", "007", "B", "-0", "0",
+	    "1e999", "-1e999", "customer_", "customer_00", "https://x.example/",
+	    "https://x.example/a/b/c/d/e/f/"};
 	for (int i = 0; i < 20000; i++) {
 		rnd ^= rnd << 13;
 		rnd ^= rnd >> 7;
@@ -144,12 +146,19 @@ main(void)
 			rnd ^= rnd << 17;
 			char s[32];
 			size_t len = (size_t)snprintf(s, sizeof(s), "%s",
-			    stems[rnd % 12]);
+			    stems[rnd % 20]);
 
-			switch ((rnd >> 8) % 5) {
-			case 0:
-				voc_key_int(&k, (int64_t)(rnd >> 20) % 7 - 3);
+			switch ((rnd >> 8) % 6) {
+			case 0: {
+				static const int64_t big[] = {INT64_MIN,
+				    INT64_MAX, (1LL << 53) + 1, 1LL << 53,
+				    -(1LL << 53) - 1};
+
+				voc_key_int(&k, (rnd >> 24) % 4 == 0 ?
+				    big[(rnd >> 30) % 5] :
+				    (int64_t)(rnd >> 20) % 7 - 3);
 				continue;
+			}
 			case 1:
 				if ((rnd >> 30) % 50 == 0) {
 					voc_key_total(&k);
@@ -163,6 +172,12 @@ main(void)
 			case 3:
 				len += (size_t)snprintf(s + len,
 				    sizeof(s) - len, "%d", (int)(rnd >> 40) % 20);
+				break;
+			case 4:
+				/* Long texts that tie on 8, 16, ... bytes. */
+				for (int d = (int)(rnd >> 44) % 24; d > 0 &&
+				    len + 1 < sizeof(s); d--)
+					s[len++] = (char)('a' + (rnd >> (d % 40)) % 2);
 				break;
 			default:
 				break;
