@@ -573,6 +573,12 @@ voc_input_next(struct voc_input *in, struct voc_record *rec,
 	}
 }
 
+size_t
+voc_input_width(const struct voc_input *in)
+{
+	return voc_reader_width(in->r);
+}
+
 int
 voc_input_hold(struct voc_input *in, int on)
 {

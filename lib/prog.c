@@ -406,7 +406,8 @@ free_names(struct voc_run *run)
  * the record's key (group_keyed): with many groups, each lookup would
  * wait on memory twice, for the index's slot and then for the entry.
  * A batch holds up to BATCH rows whose fields stay in the reader's
- * buffer (voc_input_hold); each row's slot is asked for as the row is
+ * buffer (voc_input_hold), each with the columns the run reads (its
+ * nfields cut to them: the rest are "" in any case); each row's slot is asked for as the row is
  * read, each entry when the batch is full, and then the rows are
  * stepped in order, their loads under way together (only once the
  * table has BATCH_FROM keys: a smaller one is in the cache).  The batch is
@@ -423,6 +424,7 @@ struct batch {
 	uint64_t h[BATCH];
 	size_t keyoff[BATCH];
 	size_t n;
+	size_t width;		/* the columns a held row keeps */
 	const char **field;	/* BATCH rows of stride fields */
 	size_t *len;
 	size_t stride;
@@ -454,6 +456,11 @@ static int
 batch_add(struct batch *b, const struct voc_record *rec)
 {
 	size_t i = b->n, nf = rec->row->nfields;
+
+	/* Only the columns the run reads: past them every field is "" (a
+	 * 200-column export would copy 200 pointers a row). */
+	if (nf > b->width)
+		nf = b->width;
 
 	if (nf > b->stride) {
 		size_t stride = nf * 2;
@@ -495,6 +502,7 @@ batch_add(struct batch *b, const struct voc_record *rec)
 	memcpy(b->field + i * b->stride, rec->row->field, nf * sizeof(char *));
 	memcpy(b->len + i * b->stride, rec->row->len, nf * sizeof(size_t));
 	b->row[i] = *rec->row;
+	b->row[i].nfields = nf;
 	b->row[i].field = b->field + i * b->stride;
 	b->row[i].len = b->len + i * b->stride;
 	memcpy(b->keys + b->keyused, rec->key, rec->keylen);
@@ -511,7 +519,7 @@ batch_add(struct batch *b, const struct voc_record *rec)
 static int
 step_batched(struct voc_run *run, struct voc_error *err)
 {
-	struct batch b = {.run = run};
+	struct batch b = {.run = run, .width = voc_input_width(run->in)};
 	struct voc_record rec;
 	struct voc_error held;
 	int rc;

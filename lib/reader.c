@@ -606,6 +606,12 @@ voc_reader_limit(struct voc_reader *r)
 	r->limit = 1;
 }
 
+size_t
+voc_reader_width(const struct voc_reader *r)
+{
+	return r->limit && r->need > 0 ? r->need : SIZE_MAX;
+}
+
 int
 voc_reader_hold(struct voc_reader *r, int on)
 {

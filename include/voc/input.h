@@ -101,6 +101,10 @@ int voc_input_next(struct voc_input *in, struct voc_record *rec,
  */
 int voc_input_hold(struct voc_input *in, int on);
 
+/* The leading columns of a row that hold what they read, once
+ * voc_input_limit was called (the rest read as ""; SIZE_MAX: all). */
+size_t voc_input_width(const struct voc_input *in);
+
 /* fn(arg, err) is called before any row is counted as skipped (NULL:
  * none): a holder steps the rows it holds, so that skips keep the
  * input's order.  fn returns 0, or -1 with err filled. */

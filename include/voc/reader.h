@@ -107,6 +107,8 @@ int voc_reader_next(struct voc_reader *r, struct voc_row *row,
  */
 void voc_reader_use(struct voc_reader *r, size_t idx);
 void voc_reader_limit(struct voc_reader *r);
+/* The leading columns split out since voc_reader_limit (SIZE_MAX: all). */
+size_t voc_reader_width(const struct voc_reader *r);
 
 /*
  * Holding records: with on, the fields of the records handed out from
