@@ -610,11 +610,23 @@ voc_table_sort(struct voc_table *t)
 int
 voc_table_merge(struct voc_table *dst, const struct voc_table *src)
 {
-	for (size_t i = 0; i < src->n; i++) {
+	/* Each key's slot in dst asked for 8 entries ahead, its entry 4
+	 * ahead (src's keys are where they are: no copy to hold them). */
+	uint64_t h[8];
+
+	for (size_t i = 0; i < src->n + 8; i++) {
 		struct voc_entry e;
 		void *d;
 
-		voc_table_at(src, i, &e);
+		if (i < src->n) {
+			voc_table_at(src, i, &e);
+			h[i % 8] = voc_table_prefetch(dst, e.key, e.keylen);
+		}
+		if (i >= 4 && i - 4 < src->n)
+			voc_table_prefetch_entry(dst, h[(i - 4) % 8]);
+		if (i < 8)
+			continue;
+		voc_table_at(src, i - 8, &e);
 		if ((d = voc_table_get(dst, e.key, e.keylen)) == NULL ||
 		    dst->ops->merge(d, e.st, dst->cfg) < 0)
 			return -1;
