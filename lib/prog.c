@@ -52,6 +52,9 @@ struct voc_run {
 	struct timespec start;		/* of reading, for the time left */
 	long long total;		/* bytes to read, 0 when unknown */
 	int progress_shown;
+	const char *hint_key;		/* a held row's key and its hash */
+	size_t hint_len;
+	uint64_t hint_hash;
 };
 
 static struct voc_table *new_table(const struct voc_prog *p,
@@ -66,6 +69,10 @@ voc_run_table(struct voc_run *run)
 void *
 voc_run_state(struct voc_run *run, const char *key, size_t keylen)
 {
+	/* A held row's key was hashed when it was read (step_batch). */
+	if (key == run->hint_key && keylen == run->hint_len)
+		return voc_table_get_hashed(run->t, key, keylen,
+		    run->hint_hash);
 	return voc_table_get(run->t, key, keylen);
 }
 
@@ -444,9 +451,16 @@ step_batch(void *arg, struct voc_error *err)
 	b->keyused = 0;
 	for (size_t i = 0; i < n; i++)
 		voc_table_prefetch_entry(run->t, b->h[i]);
-	for (size_t i = 0; i < n; i++)
-		if (run->p->row(run->ctx, run, &b->rec[i], err) < 0)
+	for (size_t i = 0; i < n; i++) {
+		run->hint_key = b->rec[i].key;
+		run->hint_len = b->rec[i].keylen;
+		run->hint_hash = b->h[i];
+		if (run->p->row(run->ctx, run, &b->rec[i], err) < 0) {
+			run->hint_key = NULL;
 			return -1;
+		}
+	}
+	run->hint_key = NULL;
 	return 0;
 }
 
@@ -499,8 +513,11 @@ batch_add(struct batch *b, const struct voc_record *rec)
 		for (size_t j = 0; j < i; j++)
 			b->rec[j].key = b->keys + b->keyoff[j];
 	}
-	memcpy(b->field + i * b->stride, rec->row->field, nf * sizeof(char *));
-	memcpy(b->len + i * b->stride, rec->row->len, nf * sizeof(size_t));
+	/* A few columns: a loop, not two calls. */
+	for (size_t j = 0; j < nf; j++) {
+		b->field[i * b->stride + j] = rec->row->field[j];
+		b->len[i * b->stride + j] = rec->row->len[j];
+	}
 	b->row[i] = *rec->row;
 	b->row[i].nfields = nf;
 	b->row[i].field = b->field + i * b->stride;

@@ -333,8 +333,13 @@ voc_table_prefetch_entry(const struct voc_table *t, uint64_t h)
 void *
 voc_table_get(struct voc_table *t, const char *key, size_t keylen)
 {
-	uint64_t h = hash(key, keylen);
+	return voc_table_get_hashed(t, key, keylen, hash(key, keylen));
+}
 
+void *
+voc_table_get_hashed(struct voc_table *t, const char *key, size_t keylen,
+    uint64_t h)
+{
 	/* The last entry hit first: runs of one key are common. */
 	if (t->last != NULL && match(t, t->last, h, key, keylen))
 		return ent_state(t->last);

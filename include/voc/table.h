@@ -75,6 +75,9 @@ void *voc_table_get(struct voc_table *t, const char *key, size_t keylen);
 uint64_t voc_table_prefetch(const struct voc_table *t, const char *key,
     size_t keylen);
 void voc_table_prefetch_entry(const struct voc_table *t, uint64_t h);
+/* voc_table_get with the hash voc_table_prefetch returned for key. */
+void *voc_table_get_hashed(struct voc_table *t, const char *key,
+    size_t keylen, uint64_t h);
 
 /* The state for key, or NULL when there is none. */
 void *voc_table_find(const struct voc_table *t, const char *key,
