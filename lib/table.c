@@ -222,10 +222,12 @@ big_alloc(size_t size)
 /* An array of a table: from 256 KB on, on 2 MB pages too (fresh 4 KB
  * pages cost a page fault each, which on a virtual machine was most of
  * the time of sorting 100,000 keys). */
+#define BIG_ARRAY (256u << 10)
+
 static void *
 table_alloc(size_t size)
 {
-	return size >= (256u << 10) ? big_alloc(size) : malloc(size);
+	return size >= BIG_ARRAY ? big_alloc(size) : malloc(size);
 }
 
 /* Rebuilds the index at twice the size: the full hash of an entry is
@@ -353,17 +355,16 @@ voc_table_get_hashed(struct voc_table *t, const char *key, size_t keylen,
 		return NULL;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 64;
-		char **e = cap * sizeof(*e) >= (256u << 10) ?
-		    table_alloc(cap * sizeof(*e)) : realloc(t->ents,
-		    cap * sizeof(*e));
+		char **e;
 
-		if (e == NULL)
-			return NULL;
-		if (e != t->ents && t->ents != NULL &&
-		    cap * sizeof(*e) >= (256u << 10)) {
+		if (cap * sizeof(*e) < BIG_ARRAY)
+			e = realloc(t->ents, cap * sizeof(*e));
+		else if ((e = table_alloc(cap * sizeof(*e))) != NULL) {
 			memcpy(e, t->ents, t->n * sizeof(*e));
 			free(t->ents);
 		}
+		if (e == NULL)
+			return NULL;
 		t->ents = e;
 		t->cap = cap;
 	}
@@ -472,6 +473,18 @@ by_key(const void *pa, const void *pb)
 	    ((const struct head *)eb)->keylen);
 }
 
+/* Bytes at .. at+8 of s[0..len) as a big-endian integer, zero-padded:
+ * in the order of the bytes, a text that ends first first. */
+static uint64_t
+text_word(const char *s, size_t len, size_t at)
+{
+	uint64_t w = 0;
+
+	for (size_t j = at; j < at + 8; j++)
+		w = w << 8 | (j < len ? (unsigned char)s[j] : 0);
+	return w;
+}
+
 static void
 sort_rec_of(const struct voc_table *t, size_t i, struct sort_rec *r)
 {
@@ -493,10 +506,7 @@ sort_rec_of(const struct voc_table *t, size_t i, struct sort_rec *r)
 		r->cls = 2;
 	else {
 		r->cls = 3;
-		r->u.pre = 0;
-		for (size_t j = 0; j < 8; j++)
-			r->u.pre = r->u.pre << 8 |
-			    (j < p.len ? (unsigned char)p.s[j] : 0);
+		r->u.pre = text_word(p.s, p.len, 0);
 	}
 	r->ord = r->u.pre;
 	if (r->cls == 1 || r->cls == 2) {
@@ -570,12 +580,9 @@ sort_ties(struct sort_rec *rec, struct sort_rec *tmp, size_t n, int depth)
 		struct voc_key_part p;
 		size_t pos = 0, at = (size_t)depth * 8;
 
-		(void)voc_key_next(ent_key(t, e), ((const struct head *)e)->keylen,
-		    &pos, &p);
-		rec[i].ord = 0;
-		for (size_t j = at; j < at + 8; j++)
-			rec[i].ord = rec[i].ord << 8 |
-			    (j < p.len ? (unsigned char)p.s[j] : 0);
+		(void)voc_key_next(ent_key(t, e),
+		    ((const struct head *)e)->keylen, &pos, &p);
+		rec[i].ord = text_word(p.s, p.len, at);
 		more |= p.len > at;
 	}
 	if (!more) {
