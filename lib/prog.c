@@ -412,14 +412,15 @@ free_names(struct voc_run *run)
  * Rows in batches, for programs whose row step looks its state up by
  * the record's key (group_keyed): with many groups, each lookup would
  * wait on memory twice, for the index's slot and then for the entry.
- * A batch holds up to BATCH rows whose fields stay in the reader's
- * buffer (voc_input_hold), each with the columns the run reads (its
- * nfields cut to them: the rest are "" in any case); each row's slot is asked for as the row is
- * read, each entry when the batch is full, and then the rows are
- * stepped in order, their loads under way together (only once the
- * table has BATCH_FROM keys: a smaller one is in the cache).  The batch is
- * stepped before any skip is counted (voc_input_before_skip) and before
- * an error is returned, so skips and errors come in the input's order.
+ * Once the table has BATCH_FROM keys (a smaller one is in the cache), a
+ * batch holds up to BATCH rows whose fields stay in the reader's buffer
+ * (voc_input_hold), each with the columns the run reads (its nfields
+ * cut to them: the rest are "" in any case).  Each row's slot is asked
+ * for as the row is read, each entry when the batch is full, and then
+ * the rows are stepped in order, their loads under way together.  The
+ * batch is stepped before any skip is counted (voc_input_before_skip)
+ * and before an error is returned, so skips and errors come in the
+ * input's order.
  */
 #define BATCH 16
 #define BATCH_FROM 4096	/* keys: below, the table is in the cache */

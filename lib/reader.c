@@ -3,8 +3,9 @@
  *
  * Bytes flow through three stages.  Each input is read with read(2) and,
  * when it opens with gzip's magic bytes, inflated member after member
- * with zlib (files and pipes alike).  iconv then decodes to UTF-8 when --encoding asks for it.  Last, the
- * decoded bytes are cut into physical lines, so each record knows the
+ * (files and pipes alike; by ISA-L where the build has it, else zlib, in
+ * a thread of its own: reader_source.c).  iconv then decodes to UTF-8
+ * when --encoding asks for it.  Last, the decoded bytes are cut into physical lines, so each record knows the
  * line it starts on and each line is checked as UTF-8 once.
  *
  * This file is the byte source, format detection, headers and the public

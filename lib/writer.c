@@ -609,10 +609,19 @@ voc_writer_int(struct voc_writer *w, long long v)
  * D < 10^17 and k <= 20 keep every product below 2^126.  Returns 1, or 0 to use
  * printf.
  */
+__extension__ typedef unsigned __int128 u128;
+
+/* Whether 10^x <= m / 2^s, exactly (-4 <= x <= 14, m < 2^53, s <= 66). */
+static int
+pow10_le(int x, u128 m, int s)
+{
+	return x >= 0 ? ((u128)pow10_u64[x] << s) <= m :
+	    ((u128)1 << s) <= m * pow10_u64[-x];
+}
+
 static int
 shortest_exact(double v, char *buf, size_t size)
 {
-	__extension__ typedef unsigned __int128 u128;
 	double a = fabs(v);
 	int e2, s, x, p, k = 0;
 	u128 m;
@@ -634,19 +643,10 @@ shortest_exact(double v, char *buf, size_t size)
 	 * m / 2^s). */
 	x = ((e2 - 1023) * 78913) >> 18;
 	x = x < -4 ? -4 : x > 14 ? 14 : x;
-	for (;;) {
-		int le = x >= 0 ? ((u128)pow10_u64[x] << s) <= m :
-		    ((u128)1 << s) <= m * pow10_u64[-x];
-
-		if (!le && x > -4)
-			x--;
-		else if (le && x < 14 && (x + 1 >= 0 ?
-		    ((u128)pow10_u64[x + 1] << s) <= m :
-		    ((u128)1 << s) <= m * pow10_u64[-x - 1]))
-			x++;
-		else
-			break;
-	}
+	while (x > -4 && !pow10_le(x, m, s))
+		x--;
+	while (x < 14 && pow10_le(x + 1, m, s))
+		x++;
 	for (p = 15; p <= 17; p++) {
 		u128 pk, q, r, half, lo, hi, t4;
 
