@@ -215,26 +215,29 @@ more_compressed(struct voc_reader *r, struct voc_error *err)
 	return 0;
 }
 
-/* At the end of a member: the next one begun, its engine reset.  1 when
- * there is a member to inflate, 0 at the end of the last, -1. */
+/* Before an engine inflates more: at the end of a member the next one
+ * begun (the engine reset), and compressed bytes at hand.  1 when there
+ * is more to inflate, 0 at the end of the last member, -1. */
 static int
-begin_member(struct voc_reader *r, struct voc_error *err)
+ready_to_inflate(struct voc_reader *r, struct voc_error *err)
 {
 	int m;
 
-	if (!r->member_done)
-		return 1;
-	if ((m = next_member(r, err)) <= 0)
-		return m;
+	if (r->member_done) {
+		if ((m = next_member(r, err)) <= 0)
+			return m;
 #ifdef VOC_HAVE_ISAL
-	if (r->isal != NULL) {
-		isal_inflate_reset(r->isal);
-		r->isal->crc_flag = ISAL_GZIP;
-	} else
+		if (r->isal != NULL) {
+			isal_inflate_reset(r->isal);
+			r->isal->crc_flag = ISAL_GZIP;
+		} else
 #endif
-	if (inflateReset(&r->zs) != Z_OK)
-		return voc_rd_oom(err);
-	r->member_done = 0;
+		if (inflateReset(&r->zs) != Z_OK)
+			return voc_rd_oom(err);
+		r->member_done = 0;
+	}
+	if (r->zs.avail_in == 0 && more_compressed(r, err) < 0)
+		return -1;
 	return 1;
 }
 
@@ -267,14 +270,12 @@ isal_some(struct voc_reader *r, char *dst, size_t want,
 	size_t done = 0;
 
 	while (done < want) {
-		int m = begin_member(r, err);
+		int m = ready_to_inflate(r, err);
 
 		if (m < 0)
 			return -1;
 		if (m == 0)
 			break;
-		if (r->zs.avail_in == 0 && more_compressed(r, err) < 0)
-			return -1;
 		st->next_in = r->zs.next_in;
 		st->avail_in = r->zs.avail_in;
 		st->next_out = (unsigned char *)dst + done;
@@ -306,14 +307,12 @@ inflate_some(struct voc_reader *r, char *dst, size_t want,
 	r->zs.next_out = (unsigned char *)dst;
 	r->zs.avail_out = (unsigned)want;
 	while (r->zs.avail_out > 0) {
-		int m = begin_member(r, err);
+		int m = ready_to_inflate(r, err);
 
 		if (m < 0)
 			return -1;
 		if (m == 0)
 			break;
-		if (r->zs.avail_in == 0 && more_compressed(r, err) < 0)
-			return -1;
 		int rc = inflate(&r->zs, Z_NO_FLUSH);
 		if (rc == Z_STREAM_END)
 			r->member_done = 1;
