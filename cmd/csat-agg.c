@@ -694,6 +694,72 @@ scale_warning(const struct opts *o, struct voc_run *run)
 	}
 }
 
+/* What the rows of the table share (voc_run_rows). */
+struct out {
+	const struct opts *o;
+	const struct voc_run *run;
+	struct voc_table *t;
+	struct voc_compare *cmp[2];	/* one a part; NULL without --compare */
+	size_t ndist;
+	double scale;
+};
+
+static int
+out_row(void *arg, int part, struct voc_writer *w, size_t i)
+{
+	const struct out *u = arg;
+	const struct opts *o = u->o;
+	double scale = u->scale;
+	struct voc_entry e;
+	const struct acc *a;
+	const void *b;
+	const struct voc_rating *ra;
+	struct voc_rating_result r, rb;
+
+	voc_table_at(u->t, i, &e);
+	a = e.st;
+	ra = o->mode == MODE_BINARY ? &a->b : &a->r;
+	result(o, a, &r);
+	voc_run_key_write(u->run, w, e.key, e.keylen);
+	voc_writer_int(w, r.n);
+	voc_writer_num(w, r.mean);
+	voc_writer_num(w, r.sd);
+	voc_writer_int(w, ra->top_n);
+	voc_writer_num(w, scale * r.top);
+	voc_writer_int(w, ra->bottom_n);
+	voc_writer_num(w, scale * r.bottom);
+	voc_writer_num(w, scale * r.lo);
+	voc_writer_num(w, scale * r.hi);
+	voc_writer_int(w, a->nonresp);
+	if (o->c.weight_col)
+		voc_writer_num(w, r.n_eff);
+	for (size_t k = 0; k < u->ndist; k++)
+		voc_writer_int(w, o->mode == MODE_BINARY ? a->bin[k] :
+		    a->dist[k]);
+	if (u->cmp[part] == NULL)
+		return 0;
+	double lo = NAN, hi = NAN, p = NAN, d = NAN;
+	if (voc_compare_base(u->cmp[part], &e, &b) < 0)
+		return -1;
+	if (b != NULL) {
+		result(o, b, &rb);
+		if (!isnan(r.top) && !isnan(rb.top)) {
+			voc_stats_newcombe(rb.top, rb.n_eff, r.top, r.n_eff,
+			    o->c.conf, &lo, &hi, &p);
+			/* The p-value of the test the interval inverts, so
+			 * the two never disagree. */
+			p = voc_stats_newcombe_p(rb.top, rb.n_eff, r.top,
+			    r.n_eff);
+			d = r.top - rb.top;
+		}
+	}
+	voc_writer_num(w, scale * d);
+	voc_writer_num(w, scale * lo);
+	voc_writer_num(w, scale * hi);
+	voc_writer_pvalue(w, p);
+	return 0;
+}
+
 static int
 finish(void *ctx, struct voc_run *run, struct voc_error *err)
 {
@@ -703,12 +769,13 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 	static const struct voc_compare_ops ops = {acc_less};
 	struct opts *o = ctx;
 	struct voc_table *t = voc_run_table(run);
-	size_t n = 0, ndist = 0;
+	size_t n = 0;
 	const char *names[20 + MAX_POINTS];
 	char distnames[MAX_POINTS][16];
-	double scale = o->c.proportions ? 1 : 100;
-	struct voc_compare *cmp = NULL;
+	struct out u = {o, run, t, {NULL, NULL}, 0, o->c.proportions ? 1 :
+	    100};
 	struct voc_writer *w = NULL;
+	int rc;
 
 	if (voc_run_nkeys(run) == 0 && voc_run_state(run, "", 0) == NULL)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
@@ -720,12 +787,12 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
 	if (o->dist)
-		ndist = o->mode == MODE_BINARY ? 2 : npoints(o);
+		u.ndist = o->mode == MODE_BINARY ? 2 : npoints(o);
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		names[n++] = base[i];
 	if (o->c.weight_col)
 		names[n++] = "n_eff";
-	for (size_t i = 0; i < ndist; i++) {
+	for (size_t i = 0; i < u.ndist; i++) {
 		if (o->mode == MODE_BINARY)
 			snprintf(distnames[i], 16, "n_%s", i ? "good" : "bad");
 		else
@@ -736,60 +803,21 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 		for (size_t i = 0; i < 4; i++)
 			names[n++] = voc_compare_columns[i];
 	if (voc_table_sort(t) < 0 || (o->c.compare != VOC_COMPARE_NONE &&
-	    (cmp = voc_compare_new(o->c.compare, t, &ops)) == NULL) ||
+	    ((u.cmp[0] = voc_compare_new(o->c.compare, t, &ops)) == NULL ||
+	    (u.cmp[1] = voc_compare_twin(u.cmp[0])) == NULL)) ||
 	    (w = voc_run_writer(run, names, n)) == NULL) {
-		voc_compare_free(cmp);
+		voc_compare_free(u.cmp[1]);
+		voc_compare_free(u.cmp[0]);
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
 	}
-	for (size_t i = 0; i < voc_table_count(t); i++) {
-		struct voc_entry e;
-		const struct acc *a, *b;
-		const struct voc_rating *ra;
-		struct voc_rating_result r, rb;
-
-		voc_table_at(t, i, &e);
-		a = e.st;
-		ra = o->mode == MODE_BINARY ? &a->b : &a->r;
-		result(o, a, &r);
-		voc_run_key_write(run, w, e.key, e.keylen);
-		voc_writer_int(w, r.n);
-		voc_writer_num(w, r.mean);
-		voc_writer_num(w, r.sd);
-		voc_writer_int(w, ra->top_n);
-		voc_writer_num(w, scale * r.top);
-		voc_writer_int(w, ra->bottom_n);
-		voc_writer_num(w, scale * r.bottom);
-		voc_writer_num(w, scale * r.lo);
-		voc_writer_num(w, scale * r.hi);
-		voc_writer_int(w, a->nonresp);
-		if (o->c.weight_col)
-			voc_writer_num(w, r.n_eff);
-		for (size_t k = 0; k < ndist; k++)
-			voc_writer_int(w, o->mode == MODE_BINARY ? a->bin[k] :
-			    a->dist[k]);
-		if (cmp == NULL)
-			continue;
-		double lo = NAN, hi = NAN, p = NAN, d = NAN;
-		if ((b = voc_compare_base(cmp, &e)) != NULL) {
-			result(o, b, &rb);
-			if (!isnan(r.top) && !isnan(rb.top)) {
-				voc_stats_newcombe(rb.top, rb.n_eff, r.top,
-				    r.n_eff, o->c.conf, &lo, &hi, &p);
-				/* The p-value of the test the interval
-				 * inverts, so the two never disagree. */
-				p = voc_stats_newcombe_p(rb.top, rb.n_eff,
-				    r.top, r.n_eff);
-				d = r.top - rb.top;
-			}
-		}
-		voc_writer_num(w, scale * d);
-		voc_writer_num(w, scale * lo);
-		voc_writer_num(w, scale * hi);
-		voc_writer_pvalue(w, p);
-	}
-	voc_compare_free(cmp);
-	return voc_writer_close(w, 0, err);
+	rc = voc_run_rows(run, w, voc_table_count(t), out_row, &u);
+	voc_compare_free(u.cmp[1]);
+	voc_compare_free(u.cmp[0]);
+	if (voc_writer_close(w, 0, err) < 0)
+		return -1;
+	return rc < 0 ? voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+	    "out of memory") : 0;
 }
 
 static const struct option own_options[] = {

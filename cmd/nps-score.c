@@ -359,6 +359,64 @@ scale_warning(const struct opts *o, struct voc_run *run)
 		    "csat-agg\n", PROG, name, n);
 }
 
+/* What the rows of the table share (voc_run_rows). */
+struct out {
+	const struct opts *o;
+	const struct voc_run *run;
+	struct voc_table *t;
+	struct voc_compare *cmp[2];	/* one a part; NULL without --compare */
+	double scale;
+};
+
+static int
+out_row(void *arg, int part, struct voc_writer *w, size_t i)
+{
+	const struct out *u = arg;
+	const struct opts *o = u->o;
+	double scale = u->scale;
+	struct voc_entry e;
+	const struct acc *a;
+	const void *b;
+	struct voc_nps_result r, rb;
+
+	voc_table_at(u->t, i, &e);
+	a = e.st;
+	if (result(o, a, &r) < 0)
+		return -1;
+	voc_run_key_write(u->run, w, e.key, e.keylen);
+	voc_writer_int(w, r.n);
+	voc_writer_int(w, a->nps.n[VOC_NPS_PROMOTER]);
+	voc_writer_int(w, a->nps.n[VOC_NPS_PASSIVE]);
+	voc_writer_int(w, a->nps.n[VOC_NPS_DETRACTOR]);
+	voc_writer_num(w, scale * r.share[VOC_NPS_PROMOTER]);
+	voc_writer_num(w, scale * r.share[VOC_NPS_PASSIVE]);
+	voc_writer_num(w, scale * r.share[VOC_NPS_DETRACTOR]);
+	voc_writer_num(w, scale * r.nps);
+	voc_writer_num(w, scale * r.se);
+	voc_writer_num(w, scale * r.lo);
+	voc_writer_num(w, scale * r.hi);
+	voc_writer_int(w, a->nonresp);
+	if (o->c.weight_col)
+		voc_writer_num(w, r.n_eff);
+	if (u->cmp[part] == NULL)
+		return 0;
+	double lo = NAN, hi = NAN, p = NAN, d = NAN;
+	if (voc_compare_base(u->cmp[part], &e, &b) < 0)
+		return -1;
+	if (b != NULL) {
+		if (result(o, b, &rb) < 0)
+			return -1;
+		voc_stats_diff(rb.nps, rb.se, r.nps, r.se, o->c.conf, &lo, &hi,
+		    &p);
+		d = r.nps - rb.nps;
+	}
+	voc_writer_num(w, scale * d);
+	voc_writer_num(w, scale * lo);
+	voc_writer_num(w, scale * hi);
+	voc_writer_pvalue(w, p);
+	return 0;
+}
+
 static int
 finish(void *ctx, struct voc_run *run, struct voc_error *err)
 {
@@ -370,10 +428,9 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 	struct voc_table *t = voc_run_table(run);
 	const char *cols[17];
 	size_t n = 0;
-	double scale = o->c.proportions ? 1 : 100;
-	struct voc_compare *cmp = NULL;
 	struct voc_writer *w;
-	int rc = 0;
+	struct out u = {o, run, t, {NULL, NULL}, o->c.proportions ? 1 : 100};
+	int rc;
 
 	/* Without -g or --by there is one group, even with no rows, so that
 	 * an input with no answers still reports n = 0. */
@@ -385,66 +442,26 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
 	if (o->c.compare != VOC_COMPARE_NONE &&
-	    (cmp = voc_compare_new(o->c.compare, t, &ops)) == NULL)
+	    ((u.cmp[0] = voc_compare_new(o->c.compare, t, &ops)) == NULL ||
+	    (u.cmp[1] = voc_compare_twin(u.cmp[0])) == NULL)) {
+		voc_compare_free(u.cmp[0]);
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
+	}
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		cols[n++] = base[i];
 	if (o->c.weight_col)
 		cols[n++] = "n_eff";
-	if (cmp != NULL)
+	if (u.cmp[0] != NULL)
 		for (size_t i = 0; i < 4; i++)
 			cols[n++] = voc_compare_columns[i];
-	if ((w = voc_run_writer(run, cols, n)) == NULL) {
-		voc_compare_free(cmp);
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-		    "out of memory");
-	}
-	for (size_t i = 0; i < voc_table_count(t); i++) {
-		struct voc_entry e;
-		const struct acc *a, *b;
-		struct voc_nps_result r, rb;
-
-		voc_table_at(t, i, &e);
-		a = e.st;
-		if (result(o, a, &r) < 0) {
-			rc = -1;
-			break;
-		}
-		voc_run_key_write(run, w, e.key, e.keylen);
-		voc_writer_int(w, r.n);
-		voc_writer_int(w, a->nps.n[VOC_NPS_PROMOTER]);
-		voc_writer_int(w, a->nps.n[VOC_NPS_PASSIVE]);
-		voc_writer_int(w, a->nps.n[VOC_NPS_DETRACTOR]);
-		voc_writer_num(w, scale * r.share[VOC_NPS_PROMOTER]);
-		voc_writer_num(w, scale * r.share[VOC_NPS_PASSIVE]);
-		voc_writer_num(w, scale * r.share[VOC_NPS_DETRACTOR]);
-		voc_writer_num(w, scale * r.nps);
-		voc_writer_num(w, scale * r.se);
-		voc_writer_num(w, scale * r.lo);
-		voc_writer_num(w, scale * r.hi);
-		voc_writer_int(w, a->nonresp);
-		if (o->c.weight_col)
-			voc_writer_num(w, r.n_eff);
-		if (cmp == NULL)
-			continue;
-		double lo = NAN, hi = NAN, p = NAN, d = NAN;
-		if ((b = voc_compare_base(cmp, &e)) != NULL) {
-			if (result(o, b, &rb) < 0) {
-				rc = -1;
-				break;
-			}
-			voc_stats_diff(rb.nps, rb.se, r.nps, r.se, o->c.conf, &lo,
-			    &hi, &p);
-			d = r.nps - rb.nps;
-		}
-		voc_writer_num(w, scale * d);
-		voc_writer_num(w, scale * lo);
-		voc_writer_num(w, scale * hi);
-		voc_writer_pvalue(w, p);
-	}
-	voc_compare_free(cmp);
-	if (voc_writer_close(w, 0, err) < 0)
+	if ((w = voc_run_writer(run, cols, n)) == NULL)
+		rc = -1;
+	else
+		rc = voc_run_rows(run, w, voc_table_count(t), out_row, &u);
+	voc_compare_free(u.cmp[1]);
+	voc_compare_free(u.cmp[0]);
+	if (w != NULL && voc_writer_close(w, 0, err) < 0)
 		return -1;
 	return rc < 0 ? voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 	    "out of memory") : 0;

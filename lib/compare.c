@@ -21,6 +21,7 @@ struct voc_compare {
 	struct voc_table *totals;
 	struct voc_key key;	/* scratch for rewritten keys */
 	void *other;		/* scratch state */
+	int twin;		/* totals are another's (voc_compare_twin) */
 };
 
 int
@@ -109,31 +110,55 @@ fail:
 	return NULL;
 }
 
+struct voc_compare *
+voc_compare_twin(const struct voc_compare *c)
+{
+	struct voc_compare *d = calloc(1, sizeof(*d));
+
+	if (d == NULL || (d->other = calloc(1, voc_table_state_size(c->t) +
+	    8)) == NULL) {
+		free(d);
+		return NULL;
+	}
+	d->mode = c->mode;
+	d->t = c->t;
+	d->ops = c->ops;
+	d->totals = c->totals;
+	d->twin = 1;
+	return d;
+}
+
 void
 voc_compare_free(struct voc_compare *c)
 {
 	if (c == NULL)
 		return;
-	voc_table_free(c->totals);
+	if (!c->twin)
+		voc_table_free(c->totals);
 	voc_key_free(&c->key);
 	free(c->other);
 	free(c);
 }
 
-const void *
-voc_compare_base(struct voc_compare *c, const struct voc_entry *e)
+int
+voc_compare_base(struct voc_compare *c, const struct voc_entry *e,
+    const void **base)
 {
+	*base = NULL;
 	if (c->mode == VOC_COMPARE_PREVIOUS) {
 		if (rekey(c, e->key, e->keylen, 1, -1) < 0)
-			return NULL;
-		return voc_table_find(c->t, c->key.buf, c->key.len);
+			return -1;
+		*base = voc_table_find(c->t, c->key.buf, c->key.len);
+		return 0;
 	}
-	if (c->mode != VOC_COMPARE_OVERALL ||
-	    rekey(c, e->key, e->keylen, 0, 0) < 0)
-		return NULL;
+	if (c->mode != VOC_COMPARE_OVERALL)
+		return 0;
+	if (rekey(c, e->key, e->keylen, 0, 0) < 0)
+		return -1;
 	const void *whole = voc_table_find(c->totals, c->key.buf, c->key.len);
-	if (whole == NULL)
-		return NULL;
-	c->ops.less(c->other, whole, e->st, voc_table_cfg(c->t));
-	return c->other;
+	if (whole != NULL) {
+		c->ops.less(c->other, whole, e->st, voc_table_cfg(c->t));
+		*base = c->other;
+	}
+	return 0;
 }

@@ -16,13 +16,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "voc/key.h"
+#include "voc/mem.h"
 #include "voc/table.h"
 
 #define CHUNK (1u << 18)		/* the first chunk */
-#define HUGE_PAGE (1u << 21)	/* later chunks, and large indexes */
+#define HUGE_PAGE VOC_HUGE_PAGE	/* later chunks, and large indexes */
 
 /* A slot's place: the chunk's number in its high bits, the entry's
  * offset there in 8-byte units in the low LOC_BITS (a chunk past
@@ -200,34 +200,21 @@ probe(const struct voc_table *t, uint64_t h, const char *key, size_t len)
 }
 
 /*
- * Memory for a large table: with 100,000 keys, each row's lookup lands
- * on pages all over 8 MB, and with 4 KB pages the address translation
- * missed as often as the data; 2 MB pages (where the system gives them)
- * made the run a tenth faster.  A small table keeps malloc's memory, so
- * that one group does not cost a 2 MB page.
+ * Memory for a large table (voc_big_alloc): with 100,000 keys, each
+ * row's lookup lands on pages all over 8 MB, and with 4 KB pages the
+ * address translation missed as often as the data; 2 MB pages made the
+ * run a tenth faster.  A small table keeps malloc's memory, so that one
+ * group does not cost a 2 MB page.  The chunks after the first are on
+ * 2 MB pages, and so is every array of a table from 256 KB on (fresh
+ * 4 KB pages cost a page fault each, which on a virtual machine was
+ * most of the time of sorting 100,000 keys).
  */
-static void *
-big_alloc(size_t size)
-{
-	size_t round = (size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
-	void *p = aligned_alloc(HUGE_PAGE, round);
-
-#ifdef MADV_HUGEPAGE
-	if (p != NULL)
-		(void)madvise(p, round, MADV_HUGEPAGE);
-#endif
-	return p;
-}
-
-/* An array of a table: from 256 KB on, on 2 MB pages too (fresh 4 KB
- * pages cost a page fault each, which on a virtual machine was most of
- * the time of sorting 100,000 keys). */
 #define BIG_ARRAY (256u << 10)
 
 static void *
 table_alloc(size_t size)
 {
-	return size >= BIG_ARRAY ? big_alloc(size) : malloc(size);
+	return size >= BIG_ARRAY ? voc_big_alloc(size) : malloc(size);
 }
 
 /* Rebuilds the index at twice the size: the full hash of an entry is
@@ -282,7 +269,7 @@ arena(struct voc_table *t, size_t need, uint32_t *loc)
 			t->chunk = b;
 			t->chunkcap = cap;
 		}
-		if ((c = t->nchunks ? big_alloc(sizeof(*c) + size) :
+		if ((c = t->nchunks ? voc_big_alloc(sizeof(*c) + size) :
 		    malloc(sizeof(*c) + size)) == NULL)
 			return NULL;
 		c->used = 0;

@@ -26,6 +26,7 @@
  * each repeating the key columns: the leading columns that are text in
  * every row (the groups and periods; statistics are numbers).
  */
+#define _GNU_SOURCE	/* fopencookie */
 #include <errno.h>
 #include <float.h>
 #include <iconv.h>
@@ -36,6 +37,7 @@
 
 #include "voc/columns.h"
 #include "voc/error.h"
+#include "voc/mem.h"
 #include "voc/text.h"
 #include "voc/writer.h"
 
@@ -68,6 +70,7 @@ struct voc_writer {
 	struct cell *cells;	/* table format only */
 	size_t ncells, cap;
 	int oom;
+	struct spool *spool;	/* a part's bytes (voc_writer_part) */
 };
 
 int
@@ -303,10 +306,12 @@ drain(struct voc_writer *w)
 
 static void cell(struct voc_writer *w, const char *s, int num);
 
-struct voc_writer *
-voc_writer_open_shaped(FILE *fp, enum voc_outfmt fmt, int precision,
+/* voc_writer_open_shaped; a part (voc_writer_part) writes neither the
+ * header nor the byte-order mark. */
+static struct voc_writer *
+open_writer(FILE *fp, enum voc_outfmt fmt, int precision,
     const struct voc_writer_shape *shape, const char *const *names,
-    size_t ncols)
+    size_t ncols, int part)
 {
 	struct voc_writer *w = calloc(1, sizeof(*w));
 
@@ -372,7 +377,7 @@ voc_writer_open_shaped(FILE *fp, enum voc_outfmt fmt, int precision,
 	for (size_t i = 0; i < ncols; i++)
 		if (w->keep[i] && !encodable(w, w->names[i]))
 			break;
-	if (w->bad != NULL || w->fail != NULL || w->oom)
+	if (w->bad != NULL || w->fail != NULL || w->oom || part)
 		return w;
 	/* The mark that makes Excel read the file as UTF-8, not in the
 	 * machine's code page (CP932 in Japan). */
@@ -399,6 +404,14 @@ voc_writer_open_shaped(FILE *fp, enum voc_outfmt fmt, int precision,
 		w->header = 1;
 	}
 	return w;
+}
+
+struct voc_writer *
+voc_writer_open_shaped(FILE *fp, enum voc_outfmt fmt, int precision,
+    const struct voc_writer_shape *shape, const char *const *names,
+    size_t ncols)
+{
+	return open_writer(fp, fmt, precision, shape, names, ncols, 0);
 }
 
 struct voc_writer *
@@ -960,6 +973,130 @@ done:
 }
 
 int
+voc_writer_streams(const struct voc_writer *w)
+{
+	return (w->fmt == VOC_OUT_CSV || w->fmt == VOC_OUT_TSV ||
+	    w->fmt == VOC_OUT_JSONL) && !w->oom && w->bad == NULL &&
+	    w->fail == NULL;
+}
+
+/*
+ * A part's bytes: blocks of 2 MB pages, written once and read once at
+ * the join (open_memstream zeroed and copied its buffer as it grew, and
+ * its fresh 4 KB pages faulted one at a time: the part cost more than
+ * it saved).
+ */
+struct spool {
+	char **block;
+	size_t nblocks, cap;
+	size_t used;		/* of the last block */
+	int oom;
+};
+
+static ssize_t
+spool_write(void *cookie, const char *buf, size_t size)
+{
+	struct spool *sp = cookie;
+	size_t done = 0;
+
+	while (done < size && !sp->oom) {
+		if (sp->nblocks == 0 || sp->used == VOC_HUGE_PAGE) {
+			if (sp->nblocks == sp->cap) {
+				size_t cap = sp->cap ? sp->cap * 2 : 8;
+				char **b = realloc(sp->block, cap *
+				    sizeof(*b));
+
+				if (b == NULL) {
+					sp->oom = 1;
+					break;
+				}
+				sp->block = b;
+				sp->cap = cap;
+			}
+			if ((sp->block[sp->nblocks] =
+			    voc_big_alloc(VOC_HUGE_PAGE)) == NULL) {
+				sp->oom = 1;
+				break;
+			}
+			sp->nblocks++;
+			sp->used = 0;
+		}
+		size_t n = VOC_HUGE_PAGE - sp->used;
+
+		if (n > size - done)
+			n = size - done;
+		memcpy(sp->block[sp->nblocks - 1] + sp->used, buf + done, n);
+		sp->used += n;
+		done += n;
+	}
+	return (ssize_t)done;
+}
+
+static void
+spool_free(struct spool *sp)
+{
+	if (sp == NULL)
+		return;
+	for (size_t i = 0; i < sp->nblocks; i++)
+		free(sp->block[i]);
+	free(sp->block);
+	free(sp);
+}
+
+struct voc_writer *
+voc_writer_part(const struct voc_writer *w)
+{
+	struct voc_writer_shape shape = {NULL, 1, w->excel, w->encoding, 0};
+	cookie_io_functions_t io = {NULL, spool_write, NULL, NULL};
+	struct voc_writer *p = open_writer(NULL, w->fmt, w->precision, &shape,
+	    (const char *const *)w->names, w->ncols, 1);
+
+	if (p == NULL)
+		return NULL;
+	if ((p->spool = calloc(1, sizeof(*p->spool))) == NULL ||
+	    (p->out = fopencookie(p->spool, "w", io)) == NULL) {
+		struct voc_error err;
+
+		p->oom = 1;
+		voc_writer_close(p, 0, &err);
+		return NULL;
+	}
+	if (p->fp == NULL)
+		p->fp = p->out;
+	memcpy(p->keep, w->keep, w->ncols);
+	p->nkeep = w->nkeep;
+	p->firstkeep = w->firstkeep;
+	p->lastkeep = w->lastkeep;
+	p->eol = w->eol;
+	return p;
+}
+
+void
+voc_writer_join(struct voc_writer *w, struct voc_writer *part, int keep)
+{
+	struct voc_error err;
+
+	line_flush(part);
+	if (fflush(part->out) != 0 || part->spool->oom)
+		part->oom = 1;
+	if (keep && !w->oom && w->bad == NULL && w->fail == NULL) {
+		const struct spool *sp = part->spool;
+
+		line_flush(w);
+		for (size_t i = 0; i < sp->nblocks && !part->oom; i++)
+			fwrite(sp->block[i], 1, i + 1 < sp->nblocks ?
+			    VOC_HUGE_PAGE : sp->used, w->out);
+		if (part->oom)
+			w->oom = 1;
+		else if (part->fail != NULL && part->bad == NULL) {
+			w->fail = part->fail;
+			part->fail = NULL;
+		}
+	}
+	voc_writer_close(part, 1, &err);
+}
+
+int
 voc_writer_close(struct voc_writer *w, int close_fp, struct voc_error *err)
 {
 	int rc = 0;
@@ -986,6 +1123,7 @@ voc_writer_close(struct voc_writer *w, int close_fp, struct voc_error *err)
 	if (w->fp != w->out)
 		fclose(w->fp);
 	free(w->mbuf);
+	spool_free(w->spool);
 	if (w->cd != (iconv_t)-1)
 		iconv_close(w->cd);
 	if (w->check != (iconv_t)-1)

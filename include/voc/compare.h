@@ -34,10 +34,14 @@ struct voc_compare;
 struct voc_compare *voc_compare_new(enum voc_compare_mode mode,
     const struct voc_table *t, const struct voc_compare_ops *ops);
 void voc_compare_free(struct voc_compare *c);
+/* For a second thread: a comparison with its own scratch that reads c's
+ * tables (c is freed after it).  NULL when out of memory. */
+struct voc_compare *voc_compare_twin(const struct voc_compare *c);
 
-/* The state e is compared with, or NULL when there is none (no previous
- * period).  Valid until the next call. */
-const void *voc_compare_base(struct voc_compare *c,
-    const struct voc_entry *e);
+/* Sets *base to the state e is compared with, or NULL when there is
+ * none (no previous period); valid until the next call.  Returns 0, or
+ * -1 when out of memory. */
+int voc_compare_base(struct voc_compare *c, const struct voc_entry *e,
+    const void **base);
 
 #endif

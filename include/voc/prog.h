@@ -133,4 +133,17 @@ void voc_run_key_write(const struct voc_run *run, struct voc_writer *w,
 struct voc_writer *voc_run_writer(const struct voc_run *run,
     const char *const *names, size_t n);
 
+/*
+ * Writes rows 0 .. n-1 of a table with row(arg, part, w, i), in order.
+ * With more than one thread (-j), a long table and a streamed format
+ * (CSV, TSV, JSON Lines), the second half is written at the same time,
+ * by a second thread into a part (voc_writer_part) appended after the
+ * first: part (0 or 1) tells which half, for scratch of its own; all
+ * else row must only read.  row returns 0, or -1 when out of memory;
+ * the rows after a failing one are not written.  Returns 0 or -1.
+ */
+int voc_run_rows(const struct voc_run *run, struct voc_writer *w, size_t n,
+    int (*row)(void *arg, int part, struct voc_writer *w, size_t i),
+    void *arg);
+
 #endif

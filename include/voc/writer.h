@@ -90,6 +90,22 @@ void voc_writer_format_pvalue(double p, int precision, char *buf,
     size_t size);
 
 /*
+ * A long table written in parts at once (voc_run_rows): a part is a
+ * writer like w (its format, columns, encoding, line ends) that keeps
+ * its rows in memory, with no header.  voc_writer_join ends part and,
+ * when keep is 1 and w has not failed, appends its rows to w's output
+ * and hands on its error, if any (reported by w's close).
+ * voc_writer_streams says whether w's rows can be written in parts:
+ * CSV, TSV and JSON Lines (a table format measures every row first),
+ * with no error so far.
+ * voc_writer_part returns NULL when out of memory.
+ */
+int voc_writer_streams(const struct voc_writer *w);
+struct voc_writer *voc_writer_part(const struct voc_writer *w);
+void voc_writer_join(struct voc_writer *w, struct voc_writer *part,
+    int keep);
+
+/*
  * Flushes (the table format is written here, once all widths are known),
  * closes fp when close_fp is set, and checks that every byte went out.
  * Returns 0, or -1 with err filled ("write error: No space left on

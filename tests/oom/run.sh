@@ -74,5 +74,9 @@ awk 'BEGIN { print "id,segment,score"; for (i = 1; i <= 24000; i++)
 	printf "%d,g%d,%d\n", i, i % 20000, i % 11 }' >"$tmp/groups.csv"
 sweep nps-score-groups "$build/oom/nps-score" -j 1 -s score -g segment \
 	"$tmp/groups.csv"
+# The same with two threads: 20,000 rows out are written in two halves
+# at once (the input is too small to be read in parts).
+sweep nps-score-halves "$build/oom/nps-score" -j 2 -s score -g segment \
+	--compare overall "$tmp/groups.csv"
 echo "oom: $runs runs, $sites call sites (summed over programs), $bad bad"
 [ $bad -eq 0 ]

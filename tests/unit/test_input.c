@@ -124,14 +124,21 @@ main(void)
 	voc_table_at(g, 2, &e2);
 	voc_table_at(g, 3, &e3);
 	voc_table_at(g, 4, &e4);
-	const long *prev = voc_compare_base(cp, &e4);
+	const void *prev, *none = &e2;
+	CHECK(voc_compare_base(cp, &e4, &prev) == 0);
 	CHECK(prev != NULL && prev == e3.st);
-	CHECK(voc_compare_base(cp, &e2) == NULL);
+	CHECK(voc_compare_base(cp, &e2, &none) == 0 && none == NULL);
 	voc_compare_free(cp);
 	struct voc_compare *co = voc_compare_new(VOC_COMPARE_OVERALL, g, &ops);
-	/* 2024-02 holds 9, a and b, one answer each: the rest of a is 2. */
-	const long *rest = voc_compare_base(co, &e2);
-	CHECK(rest != NULL && *rest == 2);
+	/* 2024-02 holds 9, a and b, one answer each: the rest of a is 2.  A
+	 * twin (for a second thread) reads the same totals. */
+	struct voc_compare *tw = voc_compare_twin(co);
+	const void *rest, *rest2;
+	CHECK(voc_compare_base(co, &e2, &rest) == 0);
+	CHECK(rest != NULL && *(const long *)rest == 2);
+	CHECK(tw != NULL && voc_compare_base(tw, &e2, &rest2) == 0);
+	CHECK(rest2 != NULL && rest2 != rest && *(const long *)rest2 == 2);
+	voc_compare_free(tw);
 	voc_compare_free(co);
 
 	/* --strict: the first bad row stops with its reason. */

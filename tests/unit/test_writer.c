@@ -141,6 +141,81 @@ shortest_agrees(int n)
 	return same;
 }
 
+/* Row i of a table for parts_agree: a text of about 900 bytes (rows
+ * past the part's 2 MB blocks), Japanese text, numbers; bad is the row
+ * whose text CP932 cannot hold (-1 none). */
+static void
+part_row(struct voc_writer *w, int i, int bad)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), "%s%05d %.*s", i == bad ?
+	    "\xF0\x9F\x98\x80" : i % 3 ? "\xE5\xBA\x97" : "=x", i,
+	    800 + i % 97, "the comment of a customer, \"quoted\", "
+	    "repeated: the comment of a customer, \"quoted\", repeated: "
+	    "the comment of a customer, \"quoted\", repeated: the comment "
+	    "of a customer, \"quoted\", repeated: the comment of a "
+	    "customer, \"quoted\", repeated: the comment of a customer, "
+	    "\"quoted\", repeated: the comment of a customer, \"quoted\", "
+	    "repeated: the comment of a customer, \"quoted\", repeated: the "
+	    "comment of a customer, \"quoted\", repeated: the comment of a "
+	    "customer, \"quoted\", repeated: the comment of a customer, "
+	    "\"quoted\", repeated: the comment of a customer, \"quoted\", "
+	    "repeated: the comment of a customer, \"quoted\", repeated: the "
+	    "comment of a customer, \"quoted\", repeated: the comment of a "
+	    "customer, \"quoted\", repeated: the comment of a customer, "
+	    "\"quoted\", repeated: the comment of a customer, \"quoted\".");
+	voc_writer_str(w, text);
+	voc_writer_int(w, i);
+	voc_writer_num(w, 100.0 * i / 7);
+	voc_writer_num(w, i % 5 ? -0.25 * i : NAN);
+	voc_writer_pvalue(w, 1.0 / (i + 2));
+}
+
+/* The bytes and the close of a table written whole, against the same
+ * rows written as a first half and a part (voc_writer_part) joined
+ * after it: they must agree. */
+static int
+parts_agree(enum voc_outfmt fmt, const struct voc_writer_shape *shape,
+    int rows, int bad)
+{
+	const char *names[] = {"text", "n", "share", "change", "p_value"};
+	FILE *fp[2] = {tmpfile(), tmpfile()};
+	char *buf[2];
+	long len[2];
+	int rc[2];
+	struct voc_error err[2];
+
+	for (int k = 0; k < 2; k++) {
+		struct voc_writer *w = voc_writer_open_shaped(fp[k], fmt, -1,
+		    shape, names, 5);
+		struct voc_writer *part = k ? voc_writer_part(w) : NULL;
+
+		if (k == 1 && part == NULL)
+			return 0;
+		for (int i = 0; i < rows; i++)
+			part_row(k && i >= rows / 2 ? part : w, i, bad);
+		if (part != NULL)
+			voc_writer_join(w, part, 1);
+		rc[k] = voc_writer_close(w, 0, &err[k]);
+		len[k] = ftell(fp[k]);
+		buf[k] = malloc((size_t)len[k] + 1);
+		rewind(fp[k]);
+		if (fread(buf[k], 1, (size_t)len[k], fp[k]) != (size_t)len[k])
+			len[k] = -1;
+		fclose(fp[k]);
+	}
+	int same = len[0] > 0 && len[0] == len[1] && memcmp(buf[0], buf[1],
+	    (size_t)len[0]) == 0 && rc[0] == rc[1] && (rc[0] == 0 ||
+	    strcmp(err[0].msg, err[1].msg) == 0);
+	if (!same)
+		fprintf(stderr, "parts: %ld and %ld bytes, close %d and %d\n",
+		    len[0], len[1], rc[0], rc[1]);
+	free(buf[0]);
+	free(buf[1]);
+	return same;
+}
+
 int
 main(void)
 {
@@ -395,6 +470,47 @@ main(void)
 		    "snnnsnnn", text, num, &rc),
 		    "g\nnorth\nsouth\n\n  a  bb\n  1  22\n333   4\n\n"
 		    "     c\n123456\n     5\n");
+	}
+	/* A long table written in two halves at once (voc_run_rows). */
+	{
+		struct voc_writer_shape plain = {NULL, 0, 0, NULL, 0};
+		struct voc_writer_shape excel = {NULL, 0, 1, NULL, 0};
+		struct voc_writer_shape cp932 = {NULL, 0, 0, "CP932", 0};
+		struct voc_writer_shape some = {"p_value,text,n", 0, 0, NULL,
+		    0};
+
+		struct voc_writer_shape nosuch = {"nosuch", 0, 0, NULL, 0};
+		const char *one[] = {"n"};
+		FILE *fp = tmpfile();
+		struct voc_error err;
+		struct voc_writer *w;
+
+		/* Which tables can be written in parts: streamed formats
+		 * with no error so far. */
+		w = voc_writer_open(fp, VOC_OUT_TABLE, -1, one, 1);
+		CHECK(!voc_writer_streams(w));
+		voc_writer_close(w, 0, &err);
+		w = voc_writer_open(fp, VOC_OUT_JSONL, -1, one, 1);
+		CHECK(voc_writer_streams(w));
+		voc_writer_close(w, 0, &err);
+		w = voc_writer_open_shaped(fp, VOC_OUT_CSV, -1, &nosuch, one,
+		    1);
+		CHECK(!voc_writer_streams(w));
+		voc_writer_close(w, 0, &err);
+		fclose(fp);
+		/* 6,000 rows of about 900 bytes: the part's 2.7 MB span
+		 * two blocks. */
+		CHECK(parts_agree(VOC_OUT_CSV, &plain, 6000, -1));
+		CHECK(parts_agree(VOC_OUT_TSV, &plain, 300, -1));
+		CHECK(parts_agree(VOC_OUT_JSONL, &plain, 300, -1));
+		CHECK(parts_agree(VOC_OUT_CSV, &excel, 300, -1));
+		CHECK(parts_agree(VOC_OUT_CSV, &cp932, 300, -1));
+		CHECK(parts_agree(VOC_OUT_JSONL, &some, 300, -1));
+		/* A character CP932 lacks, in the part's rows and in the
+		 * first half's: the same rows out, the same error. */
+		CHECK(parts_agree(VOC_OUT_CSV, &cp932, 300, 222));
+		CHECK(parts_agree(VOC_OUT_CSV, &cp932, 300, 22));
+		CHECK(parts_agree(VOC_OUT_CSV, &cp932, 300, 150));
 	}
 	return check_done("test_writer");
 }
