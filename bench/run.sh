@@ -19,7 +19,8 @@
 # Cases: csv (5M rows, 60 % of rows with a quoted comment; with the
 # ceilings cat and wc -l, which compute nothing and are not checked),
 # unquoted (the same without comments), groups100 and groups (100 and
-# 100,000 segments; with the same file read as 1 group, no -g), month
+# 100,000 segments; with 1 group: a file of the same shape whose segment
+# is one value, and the 100,000-segment file read with no -g), month
 # (-t --by month), gzip, pipe (with the floor cat | cat: what the pipe
 # alone costs the two cores), jsonl (ROWS / 5 JSON Lines), csat.
 set -e
@@ -34,6 +35,7 @@ csv=$data/survey-v2-$rows.csv
 unq=$data/survey-v2-unquoted-$rows.csv
 grp=$data/survey-v2-groups-$rows.csv
 grp100=$data/survey-v2-groups100-$rows.csv
+grp1=$data/survey-v2-groups1-$rows.csv
 gz=$csv.gz
 jsonl=$data/survey-v2-$((rows / 5)).jsonl
 nps="$build/nps-score"
@@ -45,6 +47,7 @@ want() { case " $cases " in *" $1 "*) return 0 ;; esac; return 1; }
 [ -s "$csv" ] || "$gen" "$rows" >"$csv"
 if want unquoted && [ ! -s "$unq" ]; then "$gen" -U "$rows" >"$unq"; fi
 if want groups && [ ! -s "$grp" ]; then "$gen" -G 100000 "$rows" >"$grp"; fi
+if want groups && [ ! -s "$grp1" ]; then "$gen" -G 1 "$rows" >"$grp1"; fi
 if want groups100 && [ ! -s "$grp100" ]; then "$gen" -G 100 "$rows" >"$grp100"; fi
 if want gzip && [ ! -s "$gz" ]; then gzip -c "$csv" >"$gz"; fi
 if want jsonl && [ ! -s "$jsonl" ]; then "$gen" -j $((rows / 5)) >"$jsonl"; fi
@@ -81,6 +84,8 @@ groups100	nps-score -j 1	$grp100	$nps -j 1 -s score -g segment "\$1"
 groups100	mawk	$grp100	mawk -F, '$mawk_nps' "\$1"
 groups	nps-score	$grp	$nps -s score -g segment "\$1"
 groups	nps-score -j 1	$grp	$nps -j 1 -s score -g segment "\$1"
+groups	1 group: -G 1 file	$grp1	$nps -s score -g segment "\$1"
+groups	1 group: -G 1 file, -j 1	$grp1	$nps -j 1 -s score -g segment "\$1"
 groups	1 group: no -g	$grp	$nps -s score "\$1"
 groups	1 group: no -g, -j 1	$grp	$nps -j 1 -s score "\$1"
 groups	mawk	$grp	mawk -F, '$mawk_nps' "\$1"
