@@ -256,7 +256,8 @@ voc_run_rows(const struct voc_run *run, struct voc_writer *w, size_t n,
 	pthread_t tid;
 	int two = 0;
 
-	if (n >= ROWS_SPLIT && threads(run->c) > 1 && voc_writer_streams(w) && (b.w = voc_writer_part(w)) != NULL) {
+	if (n >= ROWS_SPLIT && threads(run->c) > 1 && voc_writer_streams(w) &&
+	    (b.w = voc_writer_part(w)) != NULL) {
 		a.to = b.from = n / 2;
 		if (pthread_create(&tid, NULL, rows_run, &b) == 0)
 			two = 1;
@@ -1744,6 +1745,7 @@ voc_prog_main(const struct voc_prog *p, void *ctx, struct voc_common *c,
 	struct fingerprint f;
 	struct voc_state_hdr h;
 	int exit_now, status, rc;
+	static char outbuf[1 << 16];
 
 	voc_cli_defaults(c);
 	c->scores = fam.scores;
@@ -1755,9 +1757,8 @@ voc_prog_main(const struct voc_prog *p, void *ctx, struct voc_common *c,
 		return status;
 	/* A table for a file or a pipe goes out in 64 KB writes, not
 	 * stdio's 4 KB (100,000 groups made 2,500 write calls); a terminal
-	 * keeps its line buffering. */
-	static char outbuf[1 << 16];	/* glibc takes no size without one */
-
+	 * keeps its line buffering.  (glibc takes no size without a
+	 * buffer.) */
 	if (!isatty(STDOUT_FILENO))
 		(void)setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	memset(&run, 0, sizeof(run));

@@ -1067,7 +1067,6 @@ voc_writer_part(const struct voc_writer *w)
 	p->nkeep = w->nkeep;
 	p->firstkeep = w->firstkeep;
 	p->lastkeep = w->lastkeep;
-	p->eol = w->eol;
 	return p;
 }
 
