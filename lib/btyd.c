@@ -704,9 +704,17 @@ pn_g(double tau, void *p)
  * the series needs thousands of terms or more, so that integral is
  * taken numerically instead (GSL's adaptive Gauss-Kronrod).
  */
+/* The first 2F1 term of pn_log_k, which depends on x and t_x alone: the
+ * rows of a likelihood, sorted by (x, t_x, T), share it while x and t_x
+ * stay (every one-time buyer has x = t_x = 0). */
+struct pn_l1 {
+	int ok;
+	double x, tx, l1;
+};
+
 static double
 pn_log_k(double r, double al, double s, double be, double x, double tx,
-    double T)
+    double T, struct pn_l1 *c)
 {
 	if (!(T > tx))
 		return -INFINITY;
@@ -721,8 +729,16 @@ pn_log_k(double r, double al, double s, double be, double x, double tx,
 		d = be - al;
 	}
 	if (d / (base + tx) <= 0.95) {
-		double l1 = log_hyp2f1_a1(ap, bp, d / (base + tx)) -
-		    ap * log(base + tx);
+		double l1;
+
+		if (c != NULL && c->ok && c->x == x && c->tx == tx)
+			l1 = c->l1;
+		else {
+			l1 = log_hyp2f1_a1(ap, bp, d / (base + tx)) -
+			    ap * log(base + tx);
+			if (c != NULL)
+				*c = (struct pn_l1){1, x, tx, l1};
+		}
 		double l2 = log_hyp2f1_a1(ap, bp, d / (base + T)) -
 		    ap * log(base + T);
 		if (isnan(l1) || isnan(l2))
@@ -752,9 +768,9 @@ pn_log_k(double r, double al, double s, double be, double x, double tx,
  * out" against "alive" given the history; P(alive) = 1/(1 + exp). */
 static double
 pn_log_odds(double r, double al, double s, double be, double x, double tx,
-    double T)
+    double T, struct pn_l1 *c)
 {
-	return pn_log_k(r, al, s, be, x, tx, T) + (r + x) * log(al + T) +
+	return pn_log_k(r, al, s, be, x, tx, T, c) + (r + x) * log(al + T) +
 	    s * log(be + T);
 }
 
@@ -787,6 +803,7 @@ pn_nll(const struct fitctx *ctx, const double *th, double *grad)
 	double ll = 0, k0 = -lgamma(r) + r * log(al) + s * log(be);
 	long cx = -1;
 	double lx = 0;
+	struct pn_l1 l1 = {0, 0, 0, 0};
 	for (size_t i = 0; i < ctx->nrows; i++) {
 		const struct row *w = &ctx->rows[i];
 		double x = (double)w->x;
@@ -795,7 +812,7 @@ pn_nll(const struct fitctx *ctx, const double *th, double *grad)
 			lx = lgamma(r + x) + k0;
 		}
 		double first = -(r + x) * log(al + w->T) - s * log(be + w->T);
-		double u = pn_log_odds(r, al, s, be, x, w->tx, w->T);
+		double u = pn_log_odds(r, al, s, be, x, w->tx, w->T, &l1);
 		if (isnan(u))
 			return NAN;
 		ll += w->w * (lx + first + softplus(u));
@@ -865,7 +882,7 @@ voc_paretonbd_palive(const struct voc_paretonbd *m,
 	if (!positive4(m->r, m->alpha, m->s, m->beta))
 		return NAN;
 	double u = pn_log_odds(m->r, m->alpha, m->s, m->beta, (double)c->x,
-	    c->t_x, c->T);
+	    c->t_x, c->T, NULL);
 	return isnan(u) ? NAN : exp(-softplus(u));
 }
 
