@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "voc/btyd.h"
 #include "voc/cli.h"
@@ -1090,10 +1091,21 @@ seg_fit(const struct fin *f, struct seg *g, int spend, struct voc_error *err)
 		    "no customer bought on or before the calibration end");
 		return group_error(f, s, err);
 	}
+	/* A fit of many customers takes seconds (Pareto/NBD: half a
+	 * minute for 100,000): a terminal is told what is going on. */
+	int shown = isatty(STDERR_FILENO) && g->n >= 10000;
+	if (shown) {
+		fprintf(stderr, "%s: fitting %s to %zu customers...", PROG,
+		    f->o->model == MODEL_BGNBD ? "BG/NBD" : "Pareto/NBD",
+		    g->n);
+		fflush(stderr);
+	}
 	if (f->o->model == MODEL_BGNBD)
 		rc = voc_bgnbd_fit(g->bc, g->n, &g->bg, err);
 	else
 		rc = voc_paretonbd_fit(g->bc, g->n, &g->pn, err);
+	if (shown)
+		fputs("\r\033[K", stderr);
 	if (rc < 0)
 		return group_error(f, s, err);
 	g->fitted = 1;
@@ -1503,8 +1515,10 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 		rc = historical(&f, err);
 	else if (o->model == MODEL_SIMPLE)
 		rc = simple(&f, err);
-	else
+	else {
+		voc_btyd_threads(voc_run_threads(run));
 		rc = models(&f, err);
+	}
 	free(f.cv);
 	return rc;
 }

@@ -17,9 +17,12 @@
  * simplex also finishes a BFGS run that stalled with a gradient that
  * is not small.  Standard errors come from a central
  * difference Hessian of the negative log-likelihood in the natural
- * parameters.
+ * parameters.  The points of a difference gradient or Hessian are
+ * evaluated two threads at once (voc_btyd_threads), each as alone, so
+ * the numbers do not depend on the threads.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,6 +244,65 @@ struct fitctx {
 
 #define MAXPAR 4
 
+/* log |Gamma(x)| without lgamma's write of the global signgam: the
+ * likelihoods run in two threads at once. */
+static double
+lgam(double x)
+{
+	int sign;
+
+	return lgamma_r(x, &sign);
+}
+
+/* The threads a fit may use (voc_btyd_threads). */
+static int fit_threads = 1;
+
+void
+voc_btyd_threads(long n)
+{
+	fit_threads = n > 1 ? 2 : 1;
+}
+
+/* Points [from, to) of a batch of likelihood evaluations. */
+struct evals {
+	const struct fitctx *ctx;
+	const double (*pt)[MAXPAR];
+	double *f;
+	size_t from, to;
+};
+
+static void *
+evals_run(void *arg)
+{
+	const struct evals *e = arg;
+
+	for (size_t i = e->from; i < e->to; i++)
+		e->f[i] = e->ctx->nll(e->ctx, e->pt[i], NULL);
+	return NULL;
+}
+
+/* f[i] = the negative log-likelihood at pt[i], i < n: the second half in
+ * a second thread when a fit may use two. */
+static void
+nll_points(const struct fitctx *ctx, const double (*pt)[MAXPAR], double *f,
+    size_t n)
+{
+	struct evals a = {ctx, pt, f, 0, n}, b = {ctx, pt, f, n, n};
+	pthread_t tid;
+	int two = 0;
+
+	if (fit_threads > 1 && n > 1) {
+		a.to = b.from = n / 2;
+		if (pthread_create(&tid, NULL, evals_run, &b) == 0)
+			two = 1;
+		else
+			a.to = n;
+	}
+	evals_run(&a);
+	if (two)
+		pthread_join(tid, NULL);
+}
+
 static double
 mm_f(const gsl_vector *v, void *p)
 {
@@ -399,32 +461,40 @@ fit_multistart(struct fitctx *ctx, size_t k, const double *starts,
 static void
 hessian_se(const struct fitctx *ctx, size_t k, const double *th, double *se)
 {
-	double h[MAXPAR], t[MAXPAR], f0 = ctx->nll(ctx, th, NULL);
+	/* The points: the centre, then per i the two steps of th[i], then
+	 * per j < i the four corners (+-h[i], +-h[j]). */
+	double h[MAXPAR], pt[1 + 2 * MAXPAR + 2 * MAXPAR * MAXPAR][MAXPAR];
+	double f[1 + 2 * MAXPAR + 2 * MAXPAR * MAXPAR];
+	size_t n = 0;
 	gsl_matrix *H = gsl_matrix_alloc(k, k);
+
 	for (size_t i = 0; i < k; i++) {
 		se[i] = NAN;
 		h[i] = 1e-4 * th[i];
 	}
 	if (H == NULL)
 		return;
-	memcpy(t, th, k * sizeof *t);
+	memcpy(pt[n++], th, k * sizeof(double));
 	for (size_t i = 0; i < k; i++) {
-		t[i] = th[i] + h[i];
-		double fp = ctx->nll(ctx, t, NULL);
-		t[i] = th[i] - h[i];
-		double fm = ctx->nll(ctx, t, NULL);
-		t[i] = th[i];
-		gsl_matrix_set(H, i, i, (fp - 2 * f0 + fm) / (h[i] * h[i]));
-		for (size_t j = 0; j < i; j++) {
-			double f[4];
+		for (int q = 0; q < 2; q++) {
+			memcpy(pt[n], th, k * sizeof(double));
+			pt[n++][i] = th[i] + (q ? -h[i] : h[i]);
+		}
+		for (size_t j = 0; j < i; j++)
 			for (int q = 0; q < 4; q++) {
-				t[i] = th[i] + (q & 1 ? -h[i] : h[i]);
-				t[j] = th[j] + (q & 2 ? -h[j] : h[j]);
-				f[q] = ctx->nll(ctx, t, NULL);
+				memcpy(pt[n], th, k * sizeof(double));
+				pt[n][i] = th[i] + (q & 1 ? -h[i] : h[i]);
+				pt[n++][j] = th[j] + (q & 2 ? -h[j] : h[j]);
 			}
-			t[i] = th[i];
-			t[j] = th[j];
-			double v = (f[0] - f[1] - f[2] + f[3]) /
+	}
+	nll_points(ctx, (const double (*)[MAXPAR])pt, f, n);
+	n = 1;
+	for (size_t i = 0; i < k; i++) {
+		double fp = f[n++], fm = f[n++];
+
+		gsl_matrix_set(H, i, i, (fp - 2 * f[0] + fm) / (h[i] * h[i]));
+		for (size_t j = 0; j < i; j++, n += 4) {
+			double v = (f[n] - f[n + 1] - f[n + 2] + f[n + 3]) /
 			    (4 * h[i] * h[j]);
 			gsl_matrix_set(H, i, j, v);
 			gsl_matrix_set(H, j, i, v);
@@ -459,8 +529,8 @@ bg_nll(const struct fitctx *ctx, const double *th, double *grad)
 {
 	double r = th[0], al = th[1], a = th[2], b = th[3];
 	double ll = 0, g[4] = {0};
-	double la = log(al), lgr = lgamma(r), lgb = lgamma(b),
-	    lgab = lgamma(a + b);
+	double la = log(al), lgr = lgam(r), lgb = lgam(b),
+	    lgab = lgam(a + b);
 	double psr = 0, psb = 0, psab = 0;
 	if (grad) {
 		psr = gsl_sf_psi(r);
@@ -474,8 +544,8 @@ bg_nll(const struct fitctx *ctx, const double *th, double *grad)
 		double x = (double)w->x;
 		if (w->x != cx) {
 			cx = w->x;
-			lx = lgamma(r + x) - lgr + r * la + lgamma(b + x) -
-			    lgb - lgamma(a + b + x) + lgab;
+			lx = lgam(r + x) - lgr + r * la + lgam(b + x) -
+			    lgb - lgam(a + b + x) + lgab;
 			ld = x > 0 ? log(a) - log(b + x - 1) : -INFINITY;
 			if (grad) {
 				double pabx = gsl_sf_psi(a + b + x);
@@ -789,18 +859,17 @@ pn_nll(const struct fitctx *ctx, const double *th, double *grad)
 		 * differences in the log-parameters, steps of 1e-5, whose
 		 * error (about 1e-10 of the function) is far below what
 		 * the optimiser's stopping rule can see. */
-		double t[4];
-		for (int j = 0; j < 4; j++) {
-			memcpy(t, th, sizeof t);
-			t[j] = th[j] * exp(1e-5);
-			double fp = pn_nll(ctx, t, NULL);
-			t[j] = th[j] * exp(-1e-5);
-			double fm = pn_nll(ctx, t, NULL);
-			grad[j] = (fp - fm) / 2e-5;
+		double t[8][MAXPAR], f[8];
+		for (int j = 0; j < 8; j++) {
+			memcpy(t[j], th, 4 * sizeof(double));
+			t[j][j / 2] = th[j / 2] * exp(j % 2 ? -1e-5 : 1e-5);
 		}
+		nll_points(ctx, (const double (*)[MAXPAR])t, f, 8);
+		for (int j = 0; j < 4; j++)
+			grad[j] = (f[2 * j] - f[2 * j + 1]) / 2e-5;
 	}
 	double r = th[0], al = th[1], s = th[2], be = th[3];
-	double ll = 0, k0 = -lgamma(r) + r * log(al) + s * log(be);
+	double ll = 0, k0 = -lgam(r) + r * log(al) + s * log(be);
 	long cx = -1;
 	double lx = 0;
 	struct pn_l1 l1 = {0, 0, 0, 0};
@@ -809,7 +878,7 @@ pn_nll(const struct fitctx *ctx, const double *th, double *grad)
 		double x = (double)w->x;
 		if (w->x != cx) {
 			cx = w->x;
-			lx = lgamma(r + x) + k0;
+			lx = lgam(r + x) + k0;
 		}
 		double first = -(r + x) * log(al + w->T) - s * log(be + w->T);
 		double u = pn_log_odds(r, al, s, be, x, w->tx, w->T, &l1);
@@ -926,7 +995,7 @@ gg_nll(const struct fitctx *ctx, const double *th, double *grad)
 {
 	(void)grad;
 	double p = th[0], q = th[1], g = th[2];
-	double ll = 0, k0 = -lgamma(q) + q * log(g);
+	double ll = 0, k0 = -lgam(q) + q * log(g);
 	long cx = -1;
 	double lx = 0;
 	for (size_t i = 0; i < ctx->nrows; i++) {
@@ -934,7 +1003,7 @@ gg_nll(const struct fitctx *ctx, const double *th, double *grad)
 		double x = (double)w->x, px = p * x;
 		if (w->x != cx) {
 			cx = w->x;
-			lx = lgamma(px + q) - lgamma(px) + k0 + px * log(x);
+			lx = lgam(px + q) - lgam(px) + k0 + px * log(x);
 		}
 		ll += w->w * (lx + (px - 1) * log(w->m) -
 		    (px + q) * log(g + w->m * x));

@@ -222,6 +222,12 @@ threads(const struct voc_common *c)
 	return c->threads ? c->threads : sysconf(_SC_NPROCESSORS_ONLN);
 }
 
+long
+voc_run_threads(const struct voc_run *run)
+{
+	return (long)threads(run->c);
+}
+
 /* Tables from this many rows are written in two halves at once. */
 #define ROWS_SPLIT 8192
 

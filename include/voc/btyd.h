@@ -112,6 +112,11 @@ double voc_paretonbd_ll(const struct voc_paretonbd *m,
 double voc_paretonbd_ll_total(const struct voc_paretonbd *m,
     const struct voc_btyd_customer *c, size_t n);
 
+/* The threads the fits may use from now on (1 or more; the default
+ * 1): with 2 or more, the points of a difference gradient or Hessian are
+ * evaluated two at once.  The fitted numbers are the same either way. */
+void voc_btyd_threads(long n);
+
 /* Fit as voc_bgnbd_fit.  With no analytic gradient and a 2F1 series
  * per customer it is far slower than BG/NBD: 15 s for 24,000 customers
  * with 1 to 20 purchases each. */

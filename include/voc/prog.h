@@ -133,6 +133,9 @@ void voc_run_key_write(const struct voc_run *run, struct voc_writer *w,
 struct voc_writer *voc_run_writer(const struct voc_run *run,
     const char *const *names, size_t n);
 
+/* The threads the run may use (-j; the cores by default). */
+long voc_run_threads(const struct voc_run *run);
+
 /*
  * Writes rows 0 .. n-1 of a table with row(arg, part, w, i), in order.
  * With more than one thread (-j), a long table and a streamed format

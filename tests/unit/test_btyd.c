@@ -492,6 +492,13 @@ test_paretonbd(const struct voc_btyd_customer *c, size_t nc,
 	CHECK_NEAR(m->se[1], 0.8427222, 1e-3 * 0.8427222);
 	CHECK_NEAR(m->se[2], 0.1872594, 1e-3 * 0.1872594);
 	CHECK_NEAR(m->se[3], 6.2105448, 1e-3 * 6.2105448);
+	/* Two threads evaluate the difference gradient's and Hessian's
+	 * points at once: the same fit, to the last bit. */
+	struct voc_paretonbd two;
+	voc_btyd_threads(2);
+	CHECK(voc_paretonbd_fit(c, nc, &two, &err) == 0);
+	voc_btyd_threads(1);
+	CHECK(memcmp(&two, m, sizeof(two)) == 0);
 	/* CLVTools' heavy buyers whose P(alive) once came out NaN. */
 	struct voc_paretonbd q = { .r = 0.5143, .alpha = 2.8845,
 	    .s = 0.2856, .beta = 14.1087 };
