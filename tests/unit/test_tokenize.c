@@ -6,9 +6,12 @@
  * each must give what one thread gives.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <utf8proc.h>
 
 #include "check.h"
 #include "voc/tokenize.h"
@@ -53,6 +56,43 @@ norm(const char *s)
 	return got;
 }
 
+/* Printable ASCII takes a path of its own: it must agree with utf8proc
+ * (the flags voc_tokenize_normalize gives it) on every such string. */
+static int
+ascii_agrees(int n)
+{
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+
+	for (int i = 0; i < n; i++) {
+		char s[64], *out;
+		utf8proc_uint8_t *ref = NULL;
+		size_t len = (size_t)(i % 60), olen;
+		struct voc_error err = {0};
+
+		for (size_t k = 0; k < len; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			s[k] = (char)(0x20 + x % 95);
+		}
+		s[len] = '\0';
+		utf8proc_ssize_t rn = utf8proc_map((const utf8proc_uint8_t *)s,
+		    (utf8proc_ssize_t)len, &ref, UTF8PROC_STABLE |
+		    UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+		    UTF8PROC_IGNORE | UTF8PROC_STRIPCC);
+		int same = voc_tokenize_normalize(s, len, &out, &olen,
+		    &err) == 0 && rn >= 0 && (size_t)rn == olen &&
+		    memcmp(out, ref, olen) == 0 && out[olen] == '\0';
+		free(out);
+		free(ref);
+		if (!same) {
+			fprintf(stderr, "ascii: \"%s\" differs\n", s);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static void
 normalisation(void)
 {
@@ -66,6 +106,8 @@ normalisation(void)
 	CHECK_STR(norm("Straße ＮＯ１"), "strasse no1");
 	CHECK_STR(norm("don\xE2\x80\x99t"), "don't");
 	CHECK_STR(norm("a\tb\nc"), "a b c");
+	CHECK_STR(norm("Don't STOP, ok?"), "don't stop, ok?");
+	CHECK(ascii_agrees(20000));
 	CHECK(voc_tokenize_normalize("ok\xC3(", 4, &out, &len, &err) == -1);
 	CHECK(out == NULL);
 	CHECK(strstr(err.msg, "byte 2") != NULL);
