@@ -436,14 +436,24 @@ static const struct {
 	{"partly", 0.5}, {"little", 0.5},
 };
 
+/* Whether the word w[0..len) is lit (most words differ at their first
+ * byte: no strlen of every list entry for every word). */
+static int
+word_is(const char *lit, const char *w, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (lit[i] == '\0' || lit[i] != w[i])
+			return 0;
+	return lit[len] == '\0';
+}
+
 static int
 is_negation(const char *w, size_t len)
 {
 	if (len >= 3 && memcmp(w + len - 3, "n't", 3) == 0)
 		return 1;
 	for (size_t i = 0; i < sizeof(negations) / sizeof(*negations); i++)
-		if (strlen(negations[i]) == len &&
-		    memcmp(negations[i], w, len) == 0)
+		if (word_is(negations[i], w, len))
 			return 1;
 	return 0;
 }
@@ -452,8 +462,7 @@ static double
 booster(const char *w, size_t len)
 {
 	for (size_t i = 0; i < sizeof(boosters) / sizeof(*boosters); i++)
-		if (strlen(boosters[i].word) == len &&
-		    memcmp(boosters[i].word, w, len) == 0)
+		if (word_is(boosters[i].word, w, len))
 			return boosters[i].factor;
 	return 0;
 }
