@@ -136,7 +136,7 @@ const char voc_cli_help[] =
 "  --state-out FILE         write the mergeable state, not the table (- for\n"
 "                           standard output)\n"
 "  --merge                  read state files (or standard input) and merge\n"
-"  -j, --threads N          threads for one large file (default: the cores)\n"
+"  -j, --threads N          threads to use (default: the cores)\n"
 "  -h, --help, --version\n";
 
 void

@@ -70,6 +70,7 @@ struct voc_writer {
 	struct cell *cells;	/* table format only */
 	size_t ncells, cap;
 	int oom;
+	int werr;		/* errno of a failed write at a join */
 	struct spool *spool;	/* a part's bytes (voc_writer_part) */
 };
 
@@ -374,7 +375,8 @@ open_writer(FILE *fp, enum voc_outfmt fmt, int precision,
 			w->oom = 1;
 		}
 	}
-	for (size_t i = 0; i < ncols; i++)
+	/* The header's names (a part writes none). */
+	for (size_t i = 0; i < ncols && !part; i++)
 		if (w->keep[i] && !encodable(w, w->names[i]))
 			break;
 	if (w->bad != NULL || w->fail != NULL || w->oom || part)
@@ -1053,7 +1055,7 @@ voc_writer_part(const struct voc_writer *w)
 
 	if (p == NULL)
 		return NULL;
-	if ((p->spool = calloc(1, sizeof(*p->spool))) == NULL ||
+	if (p->oom || (p->spool = calloc(1, sizeof(*p->spool))) == NULL ||
 	    (p->out = fopencookie(p->spool, "w", io)) == NULL) {
 		struct voc_error err;
 
@@ -1082,9 +1084,15 @@ voc_writer_join(struct voc_writer *w, struct voc_writer *part, int keep)
 		const struct spool *sp = part->spool;
 
 		line_flush(w);
-		for (size_t i = 0; i < sp->nblocks && !part->oom; i++)
-			fwrite(sp->block[i], 1, i + 1 < sp->nblocks ?
-			    VOC_HUGE_PAGE : sp->used, w->out);
+		for (size_t i = 0; i < sp->nblocks && !part->oom; i++) {
+			size_t n = i + 1 < sp->nblocks ? VOC_HUGE_PAGE :
+			    sp->used;
+
+			errno = 0;
+			if (fwrite(sp->block[i], 1, n, w->out) != n &&
+			    w->werr == 0)
+				w->werr = errno ? errno : EIO;
+		}
 		if (part->oom)
 			w->oom = 1;
 		else if (part->fail != NULL && part->bad == NULL) {
@@ -1106,16 +1114,21 @@ voc_writer_close(struct voc_writer *w, int close_fp, struct voc_error *err)
 		drain(w);
 	}
 	line_flush(w);
+	/* Out before any error is reported: the rows written come before
+	 * the message where both go to one place. */
 	errno = 0;
+	if (w->out != NULL && (fflush(w->out) != 0 || ferror(w->out)) &&
+	    w->werr == 0)
+		w->werr = errno ? errno : EIO;
 	if (w->oom)
 		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "out of memory");
 	else if (w->bad != NULL)
 		rc = voc_error_set(err, VOC_ERR_USAGE, NULL, 0, "%s", w->bad);
 	else if (w->fail != NULL)
 		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "%s", w->fail);
-	else if (fflush(w->out) != 0 || ferror(w->out))
+	else if (w->werr != 0)
 		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "write error: %s",
-		    strerror(errno ? errno : EIO));
+		    strerror(w->werr));
 	if (close_fp && fclose(w->out) != 0 && rc == 0)
 		rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0, "write error: %s",
 		    strerror(errno));
