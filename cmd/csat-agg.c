@@ -698,29 +698,25 @@ scale_warning(const struct opts *o, struct voc_run *run)
 struct out {
 	const struct opts *o;
 	const struct voc_run *run;
-	struct voc_table *t;
 	struct voc_compare *cmp[2];	/* one a part; NULL without --compare */
 	size_t ndist;
 	double scale;
 };
 
 static int
-out_row(void *arg, int part, struct voc_writer *w, size_t i)
+out_row(void *arg, int part, struct voc_writer *w, const struct voc_entry *e)
 {
 	const struct out *u = arg;
 	const struct opts *o = u->o;
 	double scale = u->scale;
-	struct voc_entry e;
-	const struct acc *a;
+	const struct acc *a = e->st;
 	const void *b;
 	const struct voc_rating *ra;
 	struct voc_rating_result r, rb;
 
-	voc_table_at(u->t, i, &e);
-	a = e.st;
 	ra = o->mode == MODE_BINARY ? &a->b : &a->r;
 	result(o, a, &r);
-	voc_run_key_write(u->run, w, e.key, e.keylen);
+	voc_run_key_write(u->run, w, e->key, e->keylen);
 	voc_writer_int(w, r.n);
 	voc_writer_num(w, r.mean);
 	voc_writer_num(w, r.sd);
@@ -739,7 +735,7 @@ out_row(void *arg, int part, struct voc_writer *w, size_t i)
 	if (u->cmp[part] == NULL)
 		return 0;
 	double lo = NAN, hi = NAN, p = NAN, d = NAN;
-	if (voc_compare_base(u->cmp[part], &e, &b) < 0)
+	if (voc_compare_base(u->cmp[part], e, &b) < 0)
 		return -1;
 	if (b != NULL) {
 		result(o, b, &rb);
@@ -753,10 +749,7 @@ out_row(void *arg, int part, struct voc_writer *w, size_t i)
 			d = r.top - rb.top;
 		}
 	}
-	voc_writer_num(w, scale * d);
-	voc_writer_num(w, scale * lo);
-	voc_writer_num(w, scale * hi);
-	voc_writer_pvalue(w, p);
+	voc_compare_write(w, scale, d, lo, hi, p);
 	return 0;
 }
 
@@ -772,10 +765,9 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 	size_t n = 0;
 	const char *names[20 + MAX_POINTS];
 	char distnames[MAX_POINTS][16];
-	struct out u = {o, run, t, {NULL, NULL}, 0, o->c.proportions ? 1 :
+	struct out u = {o, run, {NULL, NULL}, 0, o->c.proportions ? 1 :
 	    100};
 	struct voc_writer *w = NULL;
-	int rc;
 
 	if (voc_run_nkeys(run) == 0 && voc_run_state(run, "", 0) == NULL)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
@@ -802,22 +794,16 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 	if (o->c.compare != VOC_COMPARE_NONE)
 		for (size_t i = 0; i < 4; i++)
 			names[n++] = voc_compare_columns[i];
-	if (voc_table_sort(t) < 0 || (o->c.compare != VOC_COMPARE_NONE &&
-	    ((u.cmp[0] = voc_compare_new(o->c.compare, t, &ops)) == NULL ||
-	    (u.cmp[1] = voc_compare_twin(u.cmp[0])) == NULL)) ||
+	if (voc_table_sort(t) < 0 ||
+	    voc_compare_pair(o->c.compare, t, &ops, u.cmp) < 0 ||
 	    (w = voc_run_writer(run, names, n)) == NULL) {
-		voc_compare_free(u.cmp[1]);
-		voc_compare_free(u.cmp[0]);
+		voc_compare_pair_free(u.cmp);
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
 	}
-	rc = voc_run_rows(run, w, voc_table_count(t), out_row, &u);
-	voc_compare_free(u.cmp[1]);
-	voc_compare_free(u.cmp[0]);
-	if (voc_writer_close(w, 0, err) < 0)
-		return -1;
-	return rc < 0 ? voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-	    "out of memory") : 0;
+	int rc = voc_run_rows(run, w, out_row, &u, err);
+	voc_compare_pair_free(u.cmp);
+	return rc;
 }
 
 static const struct option own_options[] = {

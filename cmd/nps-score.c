@@ -363,27 +363,23 @@ scale_warning(const struct opts *o, struct voc_run *run)
 struct out {
 	const struct opts *o;
 	const struct voc_run *run;
-	struct voc_table *t;
 	struct voc_compare *cmp[2];	/* one a part; NULL without --compare */
 	double scale;
 };
 
 static int
-out_row(void *arg, int part, struct voc_writer *w, size_t i)
+out_row(void *arg, int part, struct voc_writer *w, const struct voc_entry *e)
 {
 	const struct out *u = arg;
 	const struct opts *o = u->o;
 	double scale = u->scale;
-	struct voc_entry e;
-	const struct acc *a;
+	const struct acc *a = e->st;
 	const void *b;
 	struct voc_nps_result r, rb;
 
-	voc_table_at(u->t, i, &e);
-	a = e.st;
 	if (result(o, a, &r) < 0)
 		return -1;
-	voc_run_key_write(u->run, w, e.key, e.keylen);
+	voc_run_key_write(u->run, w, e->key, e->keylen);
 	voc_writer_int(w, r.n);
 	voc_writer_int(w, a->nps.n[VOC_NPS_PROMOTER]);
 	voc_writer_int(w, a->nps.n[VOC_NPS_PASSIVE]);
@@ -401,7 +397,7 @@ out_row(void *arg, int part, struct voc_writer *w, size_t i)
 	if (u->cmp[part] == NULL)
 		return 0;
 	double lo = NAN, hi = NAN, p = NAN, d = NAN;
-	if (voc_compare_base(u->cmp[part], &e, &b) < 0)
+	if (voc_compare_base(u->cmp[part], e, &b) < 0)
 		return -1;
 	if (b != NULL) {
 		if (result(o, b, &rb) < 0)
@@ -410,10 +406,7 @@ out_row(void *arg, int part, struct voc_writer *w, size_t i)
 		    &p);
 		d = r.nps - rb.nps;
 	}
-	voc_writer_num(w, scale * d);
-	voc_writer_num(w, scale * lo);
-	voc_writer_num(w, scale * hi);
-	voc_writer_pvalue(w, p);
+	voc_compare_write(w, scale, d, lo, hi, p);
 	return 0;
 }
 
@@ -429,8 +422,7 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 	const char *cols[17];
 	size_t n = 0;
 	struct voc_writer *w;
-	struct out u = {o, run, t, {NULL, NULL}, o->c.proportions ? 1 : 100};
-	int rc;
+	struct out u = {o, run, {NULL, NULL}, o->c.proportions ? 1 : 100};
 
 	/* Without -g or --by there is one group, even with no rows, so that
 	 * an input with no answers still reports n = 0. */
@@ -441,30 +433,22 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 	if (voc_run_add_totals(run) < 0 || voc_table_sort(t) < 0)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
-	if (o->c.compare != VOC_COMPARE_NONE &&
-	    ((u.cmp[0] = voc_compare_new(o->c.compare, t, &ops)) == NULL ||
-	    (u.cmp[1] = voc_compare_twin(u.cmp[0])) == NULL)) {
-		voc_compare_free(u.cmp[0]);
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-		    "out of memory");
-	}
 	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		cols[n++] = base[i];
 	if (o->c.weight_col)
 		cols[n++] = "n_eff";
-	if (u.cmp[0] != NULL)
+	if (o->c.compare != VOC_COMPARE_NONE)
 		for (size_t i = 0; i < 4; i++)
 			cols[n++] = voc_compare_columns[i];
-	if ((w = voc_run_writer(run, cols, n)) == NULL)
-		rc = -1;
-	else
-		rc = voc_run_rows(run, w, voc_table_count(t), out_row, &u);
-	voc_compare_free(u.cmp[1]);
-	voc_compare_free(u.cmp[0]);
-	if (w != NULL && voc_writer_close(w, 0, err) < 0)
-		return -1;
-	return rc < 0 ? voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-	    "out of memory") : 0;
+	if (voc_compare_pair(o->c.compare, t, &ops, u.cmp) < 0 ||
+	    (w = voc_run_writer(run, cols, n)) == NULL) {
+		voc_compare_pair_free(u.cmp);
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
+	}
+	int rc = voc_run_rows(run, w, out_row, &u, err);
+	voc_compare_pair_free(u.cmp);
+	return rc;
 }
 
 static const struct option own_options[] = {

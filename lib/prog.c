@@ -232,9 +232,11 @@ voc_run_threads(const struct voc_run *run)
 #define ROWS_SPLIT 8192
 
 struct rows {
+	const struct voc_table *t;
 	struct voc_writer *w;
 	size_t from, to;
-	int (*row)(void *arg, int part, struct voc_writer *w, size_t i);
+	int (*row)(void *arg, int part, struct voc_writer *w,
+	    const struct voc_entry *e);
 	void *arg;
 	int part, rc;
 };
@@ -244,21 +246,26 @@ rows_run(void *arg)
 {
 	struct rows *r = arg;
 
-	for (size_t i = r->from; i < r->to; i++)
-		if (r->row(r->arg, r->part, r->w, i) < 0) {
+	for (size_t i = r->from; i < r->to; i++) {
+		struct voc_entry e;
+
+		voc_table_at(r->t, i, &e);
+		if (r->row(r->arg, r->part, r->w, &e) < 0) {
 			r->rc = -1;
 			break;
 		}
+	}
 	return NULL;
 }
 
 int
-voc_run_rows(const struct voc_run *run, struct voc_writer *w, size_t n,
-    int (*row)(void *arg, int part, struct voc_writer *w, size_t i),
-    void *arg)
+voc_run_rows(const struct voc_run *run, struct voc_writer *w,
+    int (*row)(void *arg, int part, struct voc_writer *w,
+    const struct voc_entry *e), void *arg, struct voc_error *err)
 {
-	struct rows a = {w, 0, n, row, arg, 0, 0};
-	struct rows b = {NULL, n, n, row, arg, 1, 0};
+	size_t n = voc_table_count(run->t);
+	struct rows a = {run->t, w, 0, n, row, arg, 0, 0};
+	struct rows b = {run->t, NULL, n, n, row, arg, 1, 0};
 	pthread_t tid;
 	int two = 0;
 
@@ -277,7 +284,10 @@ voc_run_rows(const struct voc_run *run, struct voc_writer *w, size_t n,
 		pthread_join(tid, NULL);
 		voc_writer_join(w, b.w, a.rc == 0);
 	}
-	return a.rc < 0 || b.rc < 0 ? -1 : 0;
+	if (voc_writer_close(w, 0, err) < 0)
+		return -1;
+	return a.rc < 0 || b.rc < 0 ? voc_error_set(err, VOC_ERR_DATA, NULL,
+	    0, "out of memory") : 0;
 }
 
 /* ---- options ---- */

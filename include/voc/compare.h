@@ -11,6 +11,7 @@
 
 #include "voc/cli.h"
 #include "voc/table.h"
+#include "voc/writer.h"
 
 /* The output columns a comparison adds, in order. */
 extern const char *const voc_compare_columns[4];
@@ -37,6 +38,18 @@ void voc_compare_free(struct voc_compare *c);
 /* For a second thread: a comparison with its own scratch that reads c's
  * tables (c is freed after it).  NULL when out of memory. */
 struct voc_compare *voc_compare_twin(const struct voc_compare *c);
+
+/* The comparisons of a table written in two parts (voc_run_rows): c[0]
+ * and its twin c[1], or two NULLs for VOC_COMPARE_NONE.  0, or -1 when
+ * out of memory (both NULL).  voc_compare_pair_free frees both. */
+int voc_compare_pair(enum voc_compare_mode mode, const struct voc_table *t,
+    const struct voc_compare_ops *ops, struct voc_compare *c[2]);
+void voc_compare_pair_free(struct voc_compare *c[2]);
+
+/* The cells of voc_compare_columns: the change d and its interval, times
+ * scale (100 for points), and the p-value; NaN for none. */
+void voc_compare_write(struct voc_writer *w, double scale, double d,
+    double lo, double hi, double p);
 
 /* Sets *base to the state e is compared with, or NULL when there is
  * none (no previous period); valid until the next call.  Returns 0, or

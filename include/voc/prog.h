@@ -137,16 +137,18 @@ struct voc_writer *voc_run_writer(const struct voc_run *run,
 long voc_run_threads(const struct voc_run *run);
 
 /*
- * Writes rows 0 .. n-1 of a table with row(arg, part, w, i), in order.
- * With more than one thread (-j), a long table and a streamed format
- * (CSV, TSV, JSON Lines), the second half is written at the same time,
- * by a second thread into a part (voc_writer_part) appended after the
- * first: part (0 or 1) tells which half, for scratch of its own; all
- * else row must only read.  row returns 0, or -1 when out of memory;
- * the rows after a failing one are not written.  Returns 0 or -1.
+ * Writes a row for each entry of the run's table, in its order, with
+ * row(arg, part, w, e), then closes w.  With more than one thread (-j),
+ * a long table and a streamed format (CSV, TSV, JSON Lines), the second
+ * half is written at the same time, by a second thread into a part
+ * (voc_writer_part) appended after the first: part (0 or 1) tells which
+ * half, for scratch of its own; all else row must only read.  row
+ * returns 0, or -1 when out of memory; the rows after a failing one are
+ * not written.  Returns 0, or -1 with err filled (the writer's error
+ * first, else out of memory).
  */
-int voc_run_rows(const struct voc_run *run, struct voc_writer *w, size_t n,
-    int (*row)(void *arg, int part, struct voc_writer *w, size_t i),
-    void *arg);
+int voc_run_rows(const struct voc_run *run, struct voc_writer *w,
+    int (*row)(void *arg, int part, struct voc_writer *w,
+    const struct voc_entry *e), void *arg, struct voc_error *err);
 
 #endif
