@@ -12,6 +12,7 @@
  * are linked statically; those inside the other shared libraries (zlib,
  * libcsv, iconv, GSL) are theirs to test.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,15 +78,26 @@ setup(void)
 	atexit(report);
 }
 
-/* Whether this allocation, from pc, is the one to fail. */
+/* Whether this allocation, from pc, is the one to fail.  Allocations
+ * of two threads (-j 2) are counted one at a time; which thread makes
+ * the Nth is the scheduler's choice, but each run still fails exactly
+ * one. */
 static int
 fail_now(uintptr_t pc)
 {
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	int fail;
+
+	/* The first allocation comes before any thread (and setup may
+	 * allocate: it is not under the lock). */
 	if (!ready)
 		setup();
+	pthread_mutex_lock(&lock);
 	calls++;
 	note_site(pc);
-	return fail_at != 0 && calls == fail_at;
+	fail = fail_at != 0 && calls == fail_at;
+	pthread_mutex_unlock(&lock);
+	return fail;
 }
 
 #define PC ((uintptr_t)__builtin_return_address(0))
