@@ -214,13 +214,13 @@ voc_columns_split(const char *list, const char *what, char ***items,
 }
 
 int
-voc_columns_list(const struct voc_reader *r, const char *refs, size_t **idx,
-    size_t *n, struct voc_error *err)
+voc_columns_list(const struct voc_reader *r, const char *refs,
+    const char *what, size_t **idx, size_t *n, struct voc_error *err)
 {
 	char **item;
 	size_t k;
 
-	if (voc_columns_split(refs, "column list", &item, &k, err) < 0)
+	if (voc_columns_split(refs, what, &item, &k, err) < 0)
 		return -1;
 	if ((*idx = calloc(k, sizeof(size_t))) == NULL) {
 		free(item);

@@ -280,8 +280,8 @@ voc_input_open(const struct voc_common *c, const char *prog,
 	    &ro, err);
 	if (in->r == NULL)
 		goto fail;
-	if (c->group_by && voc_columns_list(in->r, c->group_by, &in->groups,
-	    &in->ngroups, err) < 0) {
+	if (c->group_by && voc_columns_list(in->r, c->group_by, "-g",
+	    &in->groups, &in->ngroups, err) < 0) {
 		hint(in, c->group_by, err);
 		goto fail;
 	}

@@ -39,9 +39,10 @@ int voc_columns_split(const char *list, const char *what, char ***items,
 char *voc_columns_describe(const char *const *names, size_t n, char *buf,
     size_t size);
 
-/* Resolves a comma-separated list (split by voc_columns_split) into a
- * new array *idx of *n indices (the caller frees it).  Returns 0 or -1. */
+/* Resolves a comma-separated list (split by voc_columns_split; what
+ * names the option in its errors, "-g") into a new array *idx of *n
+ * indices (the caller frees it).  Returns 0 or -1. */
 int voc_columns_list(const struct voc_reader *r, const char *refs,
-    size_t **idx, size_t *n, struct voc_error *err);
+    const char *what, size_t **idx, size_t *n, struct voc_error *err);
 
 #endif

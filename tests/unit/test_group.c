@@ -255,8 +255,8 @@ main(void)
 	    err.kind == VOC_ERR_USAGE);
 	CHECK_STR(err.msg, "no column \"scroe\"; the columns are: 1 Score, "
 	    "2 Region, 3 REGION, 4 date");
-	CHECK(voc_columns_list(r, "date,1", &list, &n, &err) == 0 && n == 2 &&
-	    list[0] == 3 && list[1] == 0);
+	CHECK(voc_columns_list(r, "date,1", "-g", &list, &n, &err) == 0 &&
+	    n == 2 && list[0] == 3 && list[1] == 0);
 	free(list);
 	voc_reader_close(r);
 	unlink(path);
