@@ -240,7 +240,21 @@ struct fitctx {
 	/* negative log-likelihood at natural parameters th; grad (may be
 	 * NULL) gets its gradient in the log-parameters */
 	double (*nll)(const struct fitctx *, const double *th, double *grad);
+	/* Pareto/NBD: which parameters are gamma shapes; drift is 1 + the
+	 * index of one an iterate took past SHAPE_MAX (see shapes_drift). */
+	const int *shape;
+	int drift;
 };
+
+/*
+ * A gamma shape r over customers' rates gives them a spread (CV) of
+ * 1/sqrt(r): past 1000 (3 %), every customer has nearly the same rate,
+ * and when the data say so the likelihood keeps rising as the shape and
+ * scale grow together, with no finite maximum.  The Pareto/NBD series
+ * then needs more terms at every step (a fit ran for hours), so the fit
+ * stops there and says why.
+ */
+#define SHAPE_MAX 1000.0
 
 #define MAXPAR 4
 
@@ -335,6 +349,17 @@ mm_df(const gsl_vector *v, void *p, gsl_vector *g)
 	mm_fdf(v, p, &f, g);
 }
 
+/* Whether the iterate at log-parameters x has a shape past SHAPE_MAX;
+ * marks ctx when it has. */
+static int
+shapes_drift(struct fitctx *ctx, const gsl_vector *x)
+{
+	for (size_t i = 0; ctx->shape != NULL && i < x->size; i++)
+		if (ctx->shape[i] && gsl_vector_get(x, i) > log(SHAPE_MAX))
+			ctx->drift = (int)i + 1;
+	return ctx->drift;
+}
+
 /* Simplex from lp; on return lp holds the best point.  Returns its
  * mean negative log-likelihood, or +inf when GSL fails. */
 static double
@@ -353,7 +378,8 @@ run_simplex(struct fitctx *ctx, size_t k, double *lp)
 	if (gsl_multimin_fminimizer_set(s, &fn, x, step) != GSL_SUCCESS)
 		goto out;
 	for (int it = 0; it < 5000; it++) {
-		if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
+		if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS ||
+		    shapes_drift(ctx, s->x))
 			break;
 		if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s),
 		    1e-6) == GSL_SUCCESS)
@@ -387,7 +413,7 @@ run_bfgs(struct fitctx *ctx, size_t k, double *lp)
 	for (int it = 0; it < 1000; it++) {
 		int st = gsl_multimin_fdfminimizer_iterate(s);
 		if (gsl_multimin_test_gradient(s->gradient, 1e-9) ==
-		    GSL_SUCCESS || st != GSL_SUCCESS)
+		    GSL_SUCCESS || st != GSL_SUCCESS || shapes_drift(ctx, s->x))
 			break;
 	}
 	if (isfinite(s->f)) {
@@ -417,6 +443,8 @@ fit_multistart(struct fitctx *ctx, size_t k, const double *starts,
 			lp[i] = log(starts[s * k + i]);
 		double f = gradient ? run_bfgs(ctx, k, lp) :
 		    run_simplex(ctx, k, lp);
+		if (ctx->drift)
+			return GSL_POSINF;
 		if (f < best) {
 			best = f;
 			memcpy(blp, lp, sizeof blp);
@@ -443,6 +471,8 @@ fit_multistart(struct fitctx *ctx, size_t k, const double *starts,
 		double lp[MAXPAR];
 		memcpy(lp, blp, sizeof lp);
 		double f = run_simplex(ctx, k, lp);
+		if (ctx->drift)
+			return GSL_POSINF;
 		if (f <= best) {
 			best = f;
 			memcpy(blp, lp, sizeof blp);
@@ -587,7 +617,7 @@ voc_bgnbd_ll(const struct voc_bgnbd *m, const struct voc_btyd_customer *c)
 	if (!positive4(m->r, m->alpha, m->a, m->b))
 		return NAN;
 	struct row w = { c->x, c->t_x, c->T, 0, 1 };
-	struct fitctx ctx = { &w, 1, 1, bg_nll };
+	struct fitctx ctx = { &w, 1, 1, bg_nll, NULL, 0 };
 	double th[4] = { m->r, m->alpha, m->a, m->b };
 	return -bg_nll(&ctx, th, NULL);
 }
@@ -656,7 +686,7 @@ int
 voc_bgnbd_fit(const struct voc_btyd_customer *c, size_t n,
     struct voc_bgnbd *out, struct voc_error *err)
 {
-	struct fitctx ctx = { NULL, 0, 0, bg_nll };
+	struct fitctx ctx = { NULL, 0, 0, bg_nll, NULL, 0 };
 	struct row *rows = fit_rows("BG/NBD", c, n, &ctx, err);
 	if (rows == NULL)
 		return -1;
@@ -896,7 +926,7 @@ voc_paretonbd_ll(const struct voc_paretonbd *m,
 	if (!positive4(m->r, m->alpha, m->s, m->beta))
 		return NAN;
 	struct row w = { c->x, c->t_x, c->T, 0, 1 };
-	struct fitctx ctx = { &w, 1, 1, pn_nll };
+	struct fitctx ctx = { &w, 1, 1, pn_nll, NULL, 0 };
 	double th[4] = { m->r, m->alpha, m->s, m->beta };
 	return -pn_nll(&ctx, th, NULL);
 }
@@ -915,7 +945,8 @@ int
 voc_paretonbd_fit(const struct voc_btyd_customer *c, size_t n,
     struct voc_paretonbd *out, struct voc_error *err)
 {
-	struct fitctx ctx = { NULL, 0, 0, pn_nll };
+	static const int shape[4] = {1, 0, 1, 0};	/* r, s */
+	struct fitctx ctx = { NULL, 0, 0, pn_nll, shape, 0 };
 	struct row *rows = fit_rows("Pareto/NBD", c, n, &ctx, err);
 	if (rows == NULL)
 		return -1;
@@ -928,6 +959,14 @@ voc_paretonbd_fit(const struct voc_btyd_customer *c, size_t n,
 	};
 	double th[4];
 	double f = fit_multistart(&ctx, 4, starts, 2, 1, th);
+	if (ctx.drift) {
+		free(rows);
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "Pareto/NBD: the fit has no finite maximum: the %s rates "
+		    "look the same for every customer (a gamma shape passed "
+		    "%.0f); BG/NBD (--model bgnbd) may fit", ctx.drift == 1 ?
+		    "purchase" : "dropout", SHAPE_MAX);
+	}
 	if (!isfinite(f)) {
 		free(rows);
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
@@ -1015,7 +1054,7 @@ int
 voc_gg_fit(const struct voc_btyd_customer *c, size_t n, struct voc_gg *out,
     struct voc_error *err)
 {
-	struct fitctx ctx = { NULL, 0, 0, gg_nll };
+	struct fitctx ctx = { NULL, 0, 0, gg_nll, NULL, 0 };
 	struct row *rows = make_rows(c, n, 1, &ctx.nrows, &ctx.wsum);
 	if (rows == NULL)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,

@@ -119,7 +119,9 @@ void voc_btyd_threads(long n);
 
 /* Fit as voc_bgnbd_fit.  With no analytic gradient and a 2F1 series
  * per customer it is far slower than BG/NBD: 1.4 s for CDNOW's 23,570
- * customers, and minutes for some large logs. */
+ * customers, and minutes for some large logs.  Fails, saying so, when
+ * an iterate's r or s passes 1000: customers' rates that alike leave
+ * the likelihood no finite maximum. */
 int voc_paretonbd_fit(const struct voc_btyd_customer *c, size_t n,
     struct voc_paretonbd *out, struct voc_error *err);
 
