@@ -251,8 +251,8 @@ struct fitctx {
  * 1/sqrt(r): past 1000 (3 %), every customer has nearly the same rate,
  * and when the data say so the likelihood keeps rising as the shape and
  * scale grow together, with no finite maximum.  The Pareto/NBD series
- * then needs more terms at every step (a fit ran for hours), so the fit
- * stops there and says why.
+ * then needs more terms at every step (a fit ran on past 11 minutes),
+ * so the fit stops there and says why.
  */
 #define SHAPE_MAX 1000.0
 
