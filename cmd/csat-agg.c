@@ -698,19 +698,18 @@ scale_warning(const struct opts *o, struct voc_run *run)
 struct out {
 	const struct opts *o;
 	const struct voc_run *run;
-	struct voc_compare *cmp[2];	/* one a part; NULL without --compare */
 	size_t ndist;
 	double scale;
 };
 
 static int
-out_row(void *arg, int part, struct voc_writer *w, const struct voc_entry *e)
+out_row(void *arg, struct voc_writer *w, const struct voc_entry *e,
+    const void *b)
 {
 	const struct out *u = arg;
 	const struct opts *o = u->o;
 	double scale = u->scale;
 	const struct acc *a = e->st;
-	const void *b;
 	const struct voc_rating *ra;
 	struct voc_rating_result r, rb;
 
@@ -732,11 +731,9 @@ out_row(void *arg, int part, struct voc_writer *w, const struct voc_entry *e)
 	for (size_t k = 0; k < u->ndist; k++)
 		voc_writer_int(w, o->mode == MODE_BINARY ? a->bin[k] :
 		    a->dist[k]);
-	if (u->cmp[part] == NULL)
+	if (o->c.compare == VOC_COMPARE_NONE)
 		return 0;
 	double lo = NAN, hi = NAN, p = NAN, d = NAN;
-	if (voc_compare_base(u->cmp[part], e, &b) < 0)
-		return -1;
 	if (b != NULL) {
 		result(o, b, &rb);
 		if (!isnan(r.top) && !isnan(rb.top)) {
@@ -765,8 +762,7 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 	size_t n = 0;
 	const char *names[20 + MAX_POINTS];
 	char distnames[MAX_POINTS][16];
-	struct out u = {o, run, {NULL, NULL}, 0, o->c.proportions ? 1 :
-	    100};
+	struct out u = {o, run, 0, o->c.proportions ? 1 : 100};
 	struct voc_writer *w = NULL;
 
 	if (voc_run_nkeys(run) == 0 && voc_run_state(run, "", 0) == NULL)
@@ -795,15 +791,10 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 		for (size_t i = 0; i < 4; i++)
 			names[n++] = voc_compare_columns[i];
 	if (voc_table_sort(t) < 0 ||
-	    voc_compare_pair(o->c.compare, t, &ops, u.cmp) < 0 ||
-	    (w = voc_run_writer(run, names, n)) == NULL) {
-		voc_compare_pair_free(u.cmp);
+	    (w = voc_run_writer(run, names, n)) == NULL)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
-	}
-	int rc = voc_run_rows(run, w, out_row, &u, err);
-	voc_compare_pair_free(u.cmp);
-	return rc;
+	return voc_run_rows(run, w, &ops, out_row, &u, err);
 }
 
 static const struct option own_options[] = {

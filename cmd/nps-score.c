@@ -363,18 +363,17 @@ scale_warning(const struct opts *o, struct voc_run *run)
 struct out {
 	const struct opts *o;
 	const struct voc_run *run;
-	struct voc_compare *cmp[2];	/* one a part; NULL without --compare */
 	double scale;
 };
 
 static int
-out_row(void *arg, int part, struct voc_writer *w, const struct voc_entry *e)
+out_row(void *arg, struct voc_writer *w, const struct voc_entry *e,
+    const void *b)
 {
 	const struct out *u = arg;
 	const struct opts *o = u->o;
 	double scale = u->scale;
 	const struct acc *a = e->st;
-	const void *b;
 	struct voc_nps_result r, rb;
 
 	if (result(o, a, &r) < 0)
@@ -394,11 +393,9 @@ out_row(void *arg, int part, struct voc_writer *w, const struct voc_entry *e)
 	voc_writer_int(w, a->nonresp);
 	if (o->c.weight_col)
 		voc_writer_num(w, r.n_eff);
-	if (u->cmp[part] == NULL)
+	if (o->c.compare == VOC_COMPARE_NONE)
 		return 0;
 	double lo = NAN, hi = NAN, p = NAN, d = NAN;
-	if (voc_compare_base(u->cmp[part], e, &b) < 0)
-		return -1;
 	if (b != NULL) {
 		if (result(o, b, &rb) < 0)
 			return -1;
@@ -422,7 +419,7 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 	const char *cols[17];
 	size_t n = 0;
 	struct voc_writer *w;
-	struct out u = {o, run, {NULL, NULL}, o->c.proportions ? 1 : 100};
+	struct out u = {o, run, o->c.proportions ? 1 : 100};
 
 	/* Without -g or --by there is one group, even with no rows, so that
 	 * an input with no answers still reports n = 0. */
@@ -440,15 +437,10 @@ finish(void *ctx, struct voc_run *run, struct voc_error *err)
 	if (o->c.compare != VOC_COMPARE_NONE)
 		for (size_t i = 0; i < 4; i++)
 			cols[n++] = voc_compare_columns[i];
-	if (voc_compare_pair(o->c.compare, t, &ops, u.cmp) < 0 ||
-	    (w = voc_run_writer(run, cols, n)) == NULL) {
-		voc_compare_pair_free(u.cmp);
+	if ((w = voc_run_writer(run, cols, n)) == NULL)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "out of memory");
-	}
-	int rc = voc_run_rows(run, w, out_row, &u, err);
-	voc_compare_pair_free(u.cmp);
-	return rc;
+	return voc_run_rows(run, w, &ops, out_row, &u, err);
 }
 
 static const struct option own_options[] = {

@@ -128,30 +128,6 @@ voc_compare_twin(const struct voc_compare *c)
 	return d;
 }
 
-int
-voc_compare_pair(enum voc_compare_mode mode, const struct voc_table *t,
-    const struct voc_compare_ops *ops, struct voc_compare *c[2])
-{
-	c[0] = c[1] = NULL;
-	if (mode == VOC_COMPARE_NONE)
-		return 0;
-	if ((c[0] = voc_compare_new(mode, t, ops)) == NULL ||
-	    (c[1] = voc_compare_twin(c[0])) == NULL) {
-		voc_compare_free(c[0]);
-		c[0] = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-void
-voc_compare_pair_free(struct voc_compare *c[2])
-{
-	voc_compare_free(c[1]);
-	voc_compare_free(c[0]);
-	c[0] = c[1] = NULL;
-}
-
 void
 voc_compare_write(struct voc_writer *w, double scale, double d, double lo,
     double hi, double p)

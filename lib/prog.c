@@ -234,11 +234,12 @@ voc_run_threads(const struct voc_run *run)
 struct rows {
 	const struct voc_table *t;
 	struct voc_writer *w;
+	struct voc_compare *cmp;	/* NULL without --compare */
 	size_t from, to;
-	int (*row)(void *arg, int part, struct voc_writer *w,
-	    const struct voc_entry *e);
+	int (*row)(void *arg, struct voc_writer *w,
+	    const struct voc_entry *e, const void *base);
 	void *arg;
-	int part, rc;
+	int rc;
 };
 
 static void *
@@ -248,9 +249,11 @@ rows_run(void *arg)
 
 	for (size_t i = r->from; i < r->to; i++) {
 		struct voc_entry e;
+		const void *base = NULL;
 
 		voc_table_at(r->t, i, &e);
-		if (r->row(r->arg, r->part, r->w, &e) < 0) {
+		if ((r->cmp != NULL && voc_compare_base(r->cmp, &e, &base) <
+		    0) || r->row(r->arg, r->w, &e, base) < 0) {
 			r->rc = -1;
 			break;
 		}
@@ -260,17 +263,23 @@ rows_run(void *arg)
 
 int
 voc_run_rows(const struct voc_run *run, struct voc_writer *w,
-    int (*row)(void *arg, int part, struct voc_writer *w,
-    const struct voc_entry *e), void *arg, struct voc_error *err)
+    const struct voc_compare_ops *ops,
+    int (*row)(void *arg, struct voc_writer *w, const struct voc_entry *e,
+    const void *base), void *arg, struct voc_error *err)
 {
 	size_t n = voc_table_count(run->t);
-	struct rows a = {run->t, w, 0, n, row, arg, 0, 0};
-	struct rows b = {run->t, NULL, n, n, row, arg, 1, 0};
+	struct rows a = {run->t, w, NULL, 0, n, row, arg, 0};
+	struct rows b = {run->t, NULL, NULL, n, n, row, arg, 0};
 	pthread_t tid;
 	int two = 0;
 
-	if (n >= ROWS_SPLIT && threads(run->c) > 1 && voc_writer_streams(w) &&
-	    (b.w = voc_writer_part(w)) != NULL) {
+	/* The second half's comparison has scratch of its own. */
+	if (run->c->compare != VOC_COMPARE_NONE &&
+	    ((a.cmp = voc_compare_new(run->c->compare, run->t, ops)) ==
+	    NULL || (b.cmp = voc_compare_twin(a.cmp)) == NULL))
+		a.rc = -1;
+	else if (n >= ROWS_SPLIT && threads(run->c) > 1 &&
+	    voc_writer_streams(w) && (b.w = voc_writer_part(w)) != NULL) {
 		a.to = b.from = n / 2;
 		if (pthread_create(&tid, NULL, rows_run, &b) == 0)
 			two = 1;
@@ -279,11 +288,14 @@ voc_run_rows(const struct voc_run *run, struct voc_writer *w,
 			a.to = n;
 		}
 	}
-	rows_run(&a);
+	if (a.rc == 0)
+		rows_run(&a);
 	if (two) {
 		pthread_join(tid, NULL);
 		voc_writer_join(w, b.w, a.rc == 0);
 	}
+	voc_compare_free(b.cmp);
+	voc_compare_free(a.cmp);
 	if (voc_writer_close(w, 0, err) < 0)
 		return -1;
 	return a.rc < 0 || b.rc < 0 ? voc_error_set(err, VOC_ERR_DATA, NULL,

@@ -1095,7 +1095,7 @@ voc_writer_join(struct voc_writer *w, struct voc_writer *part, int keep)
 		}
 		if (part->oom)
 			w->oom = 1;
-		else if (part->fail != NULL && part->bad == NULL) {
+		else if (part->fail != NULL) {
 			w->fail = part->fail;
 			part->fail = NULL;
 		}

@@ -39,13 +39,6 @@ void voc_compare_free(struct voc_compare *c);
  * tables (c is freed after it).  NULL when out of memory. */
 struct voc_compare *voc_compare_twin(const struct voc_compare *c);
 
-/* The comparisons of a table written in two parts (voc_run_rows): c[0]
- * and its twin c[1], or two NULLs for VOC_COMPARE_NONE.  0, or -1 when
- * out of memory (both NULL).  voc_compare_pair_free frees both. */
-int voc_compare_pair(enum voc_compare_mode mode, const struct voc_table *t,
-    const struct voc_compare_ops *ops, struct voc_compare *c[2]);
-void voc_compare_pair_free(struct voc_compare *c[2]);
-
 /* The cells of voc_compare_columns: the change d and its interval, times
  * scale (100 for points), and the p-value; NaN for none. */
 void voc_compare_write(struct voc_writer *w, double scale, double d,

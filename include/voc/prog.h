@@ -24,6 +24,7 @@
 #include <getopt.h>
 
 #include "voc/cli.h"
+#include "voc/compare.h"
 #include "voc/input.h"
 #include "voc/state.h"
 #include "voc/table.h"
@@ -137,18 +138,20 @@ struct voc_writer *voc_run_writer(const struct voc_run *run,
 long voc_run_threads(const struct voc_run *run);
 
 /*
- * Writes a row for each entry of the run's table, in its order, with
- * row(arg, part, w, e), then closes w.  With more than one thread (-j),
- * a long table and a streamed format (CSV, TSV, JSON Lines), the second
- * half is written at the same time, by a second thread into a part
- * (voc_writer_part) appended after the first: part (0 or 1) tells which
- * half, for scratch of its own; all else row must only read.  row
- * returns 0, or -1 when out of memory; the rows after a failing one are
- * not written.  Returns 0, or -1 with err filled (the writer's error
- * first, else out of memory).
+ * Writes a row for each entry e of the run's table, in its order, with
+ * row(arg, w, e, base), then closes w.  With --compare, base is the
+ * state e is compared with (NULL when there is none; ops give the
+ * states' "less"); without it base is NULL.  With more than one thread
+ * (-j), a long table and a streamed format (CSV, TSV, JSON Lines), the
+ * second half is written at the same time, by a second thread into a
+ * part (voc_writer_part) appended after the first: row must only read
+ * what it shares.  row returns 0, or -1 when out of memory; the rows
+ * after a failing one are not written.  Returns 0, or -1 with err
+ * filled (the writer's error first, else out of memory).
  */
 int voc_run_rows(const struct voc_run *run, struct voc_writer *w,
-    int (*row)(void *arg, int part, struct voc_writer *w,
-    const struct voc_entry *e), void *arg, struct voc_error *err);
+    const struct voc_compare_ops *ops,
+    int (*row)(void *arg, struct voc_writer *w, const struct voc_entry *e,
+    const void *base), void *arg, struct voc_error *err);
 
 #endif
