@@ -547,6 +547,23 @@ radix(struct sort_rec *rec, struct sort_rec *tmp, size_t n)
 		memcpy(rec, a, n * sizeof(*rec));
 }
 
+static void sort_ties(struct sort_rec *rec, struct sort_rec *tmp, size_t n,
+    int depth);
+
+/* Each run of rec[0..n) (sorted by (cls, ord)) that ties on both goes
+ * on to sort_ties at depth. */
+static void
+sort_runs(struct sort_rec *rec, struct sort_rec *tmp, size_t n, int depth)
+{
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && rec[j].cls == rec[i].cls &&
+		    rec[j].ord == rec[i].ord; j++)
+			;
+		if (j - i > 1)
+			sort_ties(rec + i, tmp, j - i, depth);
+	}
+}
+
 /*
  * Keys of class 3 whose first 8 bytes tie (customer_…, https://…) are
  * sorted by radix on their next 8 bytes, and so on down to 64 bytes;
@@ -578,12 +595,7 @@ sort_ties(struct sort_rec *rec, struct sort_rec *tmp, size_t n, int depth)
 		return;
 	}
 	radix(rec, tmp, n);
-	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && rec[j].ord == rec[i].ord; j++)
-			;
-		if (j - i > 1)
-			sort_ties(rec + i, tmp, j - i, depth + 1);
-	}
+	sort_runs(rec, tmp, n, depth + 1);
 }
 
 int
@@ -601,13 +613,7 @@ voc_table_sort(struct voc_table *t)
 	/* By class and first 8 bytes or number in linear time; the keys
 	 * those leave tied (rare) by the full comparison. */
 	radix(rec, rec + n, t->n);
-	for (size_t i = 0, j; i < t->n; i = j) {
-		for (j = i + 1; j < t->n && rec[j].cls == rec[i].cls &&
-		    rec[j].ord == rec[i].ord; j++)
-			;
-		if (j - i > 1)
-			sort_ties(rec + i, rec + n, j - i, 1);
-	}
+	sort_runs(rec, rec + n, t->n, 1);
 	if ((ents = table_alloc(n * sizeof(*ents))) == NULL) {
 		free(rec);
 		return -1;
@@ -625,8 +631,9 @@ int
 voc_table_merge(struct voc_table *dst, const struct voc_table *src)
 {
 	/* Each key's slot in dst asked for 8 entries ahead, its entry 4
-	 * ahead (src's keys are where they are: no copy to hold them). */
-	uint64_t h[8];
+	 * ahead (src's keys are where they are: no copy to hold them); the
+	 * hashes of those 8 and of this one are kept. */
+	uint64_t h[16];
 
 	for (size_t i = 0; i < src->n + 8; i++) {
 		struct voc_entry e;
@@ -634,14 +641,15 @@ voc_table_merge(struct voc_table *dst, const struct voc_table *src)
 
 		if (i < src->n) {
 			voc_table_at(src, i, &e);
-			h[i % 8] = voc_table_prefetch(dst, e.key, e.keylen);
+			h[i % 16] = voc_table_prefetch(dst, e.key, e.keylen);
 		}
 		if (i >= 4 && i - 4 < src->n)
-			voc_table_prefetch_entry(dst, h[(i - 4) % 8]);
+			voc_table_prefetch_entry(dst, h[(i - 4) % 16]);
 		if (i < 8)
 			continue;
 		voc_table_at(src, i - 8, &e);
-		if ((d = voc_table_get(dst, e.key, e.keylen)) == NULL ||
+		if ((d = voc_table_get_hashed(dst, e.key, e.keylen,
+		    h[(i - 8) % 16])) == NULL ||
 		    dst->ops->merge(d, e.st, dst->cfg) < 0)
 			return -1;
 	}
