@@ -5,8 +5,9 @@
  * when it opens with gzip's magic bytes, inflated member after member
  * (files and pipes alike; by ISA-L where the build has it, else zlib, in
  * a thread of its own: reader_source.c).  iconv then decodes to UTF-8
- * when --encoding asks for it.  Last, the decoded bytes are cut into physical lines, so each record knows the
- * line it starts on and each line is checked as UTF-8 once.
+ * when --encoding asks for it.  Last, the decoded bytes are cut into
+ * physical lines, so each record knows the line it starts on and each
+ * line is checked as UTF-8 once.
  *
  * This file is the byte source, format detection, headers and the public
  * API; CSV and TSV records are read in reader_csv.c, JSON Lines in

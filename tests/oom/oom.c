@@ -2,11 +2,11 @@
  * Allocation failure on demand, the way SQLite tests its out-of-memory
  * paths: a program linked with this file and -Wl,--wrap=malloc (and
  * calloc, realloc, aligned_alloc, strdup, strndup) makes its Nth
- * allocation fail, N
- * from $VOC_OOM_FAIL (0 or unset: none fails).  jansson's allocations
- * count too: the reader routes them through malloc.  At exit it writes the number of
- * allocations made, and the distinct call sites they came from, to the
- * file $VOC_OOM_COUNT when that is set, so a sweep knows where to stop.
+ * allocation fail, N from $VOC_OOM_FAIL (0 or unset: none fails).
+ * jansson's allocations count too: the reader routes them through
+ * malloc.  At exit it writes the number of allocations made, and the
+ * distinct call sites they came from, to the file $VOC_OOM_COUNT when
+ * that is set, so a sweep knows where to stop.
  *
  * The wrappers see the allocations of the program and of libvoc, which
  * are linked statically; those inside the other shared libraries (zlib,
