@@ -82,6 +82,46 @@ main(void)
 	voc_table_free(t);
 
 	/*
+	 * 300,000 keys: the index grows to 65,536 groups of 8, and at three
+	 * quarters full many home groups are full and send their keys on to
+	 * the next.  Every key is found with its own value, before and after
+	 * a merge into a second table, and none of 10,000 absent ones is.
+	 */
+	t = voc_table_new(&longs, sizeof(long), NULL);
+	got = 1;
+	for (int i = 0; i < 300000; i++) {
+		snprintf(key, sizeof(key), "u%d", i);
+		text_key(&k, key);
+		if ((v = voc_table_get(t, k.buf, k.len)) == NULL)
+			got = 0;
+		else
+			*v = i;
+	}
+	struct voc_table *t2 = voc_table_new(&longs, sizeof(long), NULL);
+	CHECK(got && voc_table_count(t) == 300000);
+	CHECK(voc_table_merge(t2, t) == 0 && voc_table_merge(t2, t) == 0);
+	int found = 1, absent = 1;
+	for (int i = 0; i < 300000; i++) {
+		snprintf(key, sizeof(key), "u%d", i);
+		text_key(&k, key);
+		v = voc_table_find(t, k.buf, k.len);
+		long *v2 = voc_table_find(t2, k.buf, k.len);
+		if (v == NULL || *v != i || v2 == NULL || *v2 != 2L * i)
+			found = 0;
+	}
+	for (int i = 0; i < 10000; i++) {
+		snprintf(key, sizeof(key), "x%d", i);
+		text_key(&k, key);
+		if (voc_table_find(t, k.buf, k.len) != NULL)
+			absent = 0;
+	}
+	CHECK(found);
+	CHECK(absent);
+	CHECK(voc_table_count(t2) == 300000);
+	voc_table_free(t2);
+	voc_table_free(t);
+
+	/*
 	 * One total order whatever the input order: numbers before text,
 	 * numbers numerically (ties by bytes), text by bytes.  Every
 	 * permutation of these seven values sorts alike.
