@@ -12,9 +12,9 @@
  * an entry whose tag matches is touched.  A lookup reads one line of the
  * index and goes from it to the entry with no table of entries between
  * (with 100,000 keys, each of those is a cache miss), and its branches
- * do not depend on how far a probe runs: a slot-by-slot probe with
- * random keys mispredicted its loop's end on most rows.  A full group
- * sends the probe on to the next.
+ * do not depend on how far a probe runs, as a slot-by-slot probe's loop
+ * did (100,000 random keys were read 7 % faster, 100 keys 6 %).  A full
+ * group sends the probe on to the next.
  * A one-entry cache serves runs of rows with the same key, common in
  * exports sorted by date or team.
  */
