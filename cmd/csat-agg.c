@@ -371,6 +371,41 @@ rating_load(struct voc_rating *r, struct voc_dec *d, struct voc_error *err)
 	return 0;
 }
 
+/* What rounding left out of the sums of r (lib/stats.c), from -- to. */
+static int
+lost_save(const struct voc_rating *r, int from, int to, struct voc_enc *e)
+{
+	int rc = 0;
+
+	for (int i = from; i < to; i++)
+		rc |= voc_enc_num(e, r->lost[i]);
+	return rc;
+}
+
+static int
+lost_load(struct voc_rating *r, int from, int to, struct voc_dec *d,
+    struct voc_error *err)
+{
+	for (int i = from; i < to; i++) {
+		if (voc_dec_num(d, &r->lost[i], err) < 0)
+			return -1;
+		if (!isfinite(r->lost[i]))
+			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "what rounding left out of a weighted sum is not "
+			    "a number");
+	}
+	return 0;
+}
+
+static int
+lost_any(const struct voc_rating *r)
+{
+	for (int i = 0; i < VOC_RATING_SUMS; i++)
+		if (r->lost[i] != 0)
+			return 1;
+	return 0;
+}
+
 static int
 acc_save(const void *st, struct voc_enc *e, const void *cfg)
 {
@@ -383,8 +418,13 @@ acc_save(const void *st, struct voc_enc *e, const void *cfg)
 		    strlen(a->sample[k]));
 	for (size_t i = 0; i < npoints(cfg); i++)
 		rc |= voc_enc_int(e, a->dist[i]);
-	/* The sums' powers of two (lib/stats.c), then the words. */
+	/* The sums' powers of two (lib/stats.c); what rounding left out of
+	 * them, when anything (optional, so that older states load); then
+	 * the words. */
 	rc |= voc_enc_int(e, a->r.scale) | voc_enc_int(e, a->b.scale);
+	if (lost_any(&a->r) || lost_any(&a->b))
+		rc |= lost_save(&a->r, 0, VOC_RATING_SUMS, e) |
+		    lost_save(&a->b, 0, VOC_RATING_SUMS, e);
 	/* Words as name, count and sums, only those seen: the list of
 	 * wordings can grow without breaking saved states. */
 	for (int i = 0; i < voc_labels_nwords(); i++) {
@@ -396,6 +436,10 @@ acc_save(const void *st, struct voc_enc *e, const void *cfg)
 		rc |= voc_enc_str(e, name, strlen(name)) |
 		    voc_enc_int(e, w->r.n) | voc_enc_num(e, w->r.w) |
 		    voc_enc_num(e, w->r.w2) | voc_enc_int(e, w->r.scale);
+		/* A word's sums are w and w2 only (its answers are at 0). */
+		if (lost_any(&w->r))
+			rc |= voc_enc_num(e, w->r.lost[0]) |
+			    voc_enc_num(e, w->r.lost[3]);
 	}
 	return rc ? -1 : 0;
 }
@@ -427,6 +471,10 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 		return -1;
 	a->r.scale = (int)rs;
 	a->b.scale = (int)bs;
+	if (voc_dec_next_is_num(d) &&
+	    (lost_load(&a->r, 0, VOC_RATING_SUMS, d, err) < 0 ||
+	    lost_load(&a->b, 0, VOC_RATING_SUMS, d, err) < 0))
+		return -1;
 	while (voc_dec_left(d) > 0) {
 		const char *name;
 		size_t len;
@@ -442,6 +490,9 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 		    voc_dec_int(d, &ws, err) < 0)
 			return -1;
 		w.r.scale = (int)ws;
+		if (voc_dec_next_is_num(d) && (lost_load(&w.r, 0, 1, d,
+		    err) < 0 || lost_load(&w.r, 3, 4, d, err) < 0))
+			return -1;
 		if ((i = voc_labels_word(name, len)) < 0)
 			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 			    "a state with the answer word \"%.*s\", which this "
@@ -489,12 +540,13 @@ rating_add_word(struct voc_rating *r, const struct voc_rating *wd, int x,
 {
 	struct voc_rating t = *wd;
 
-	t.wx = x * wd->w;
-	t.wx2 = (double)x * x * wd->w;
+	voc_rating_settle(&t);
+	t.wx = x * t.w;
+	t.wx2 = (double)x * x * t.w;
 	t.top_n = top ? wd->n : 0;
-	t.top_w = top ? wd->w : 0;
+	t.top_w = top ? t.w : 0;
 	t.bottom_n = bottom ? wd->n : 0;
-	t.bottom_w = bottom ? wd->w : 0;
+	t.bottom_w = bottom ? t.w : 0;
 	voc_rating_merge(r, &t);
 }
 

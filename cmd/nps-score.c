@@ -62,11 +62,11 @@ whole(const struct opts *o, const struct acc *a, struct voc_nps *out)
 		*out = a->nps;
 		return;
 	}
+	memset(out, 0, sizeof(*out));
 	for (int k = 0; k < 3; k++) {
 		out->n[k] = a->nps.n[k];
 		out->w[k] = out->w2[k] = (double)a->nps.n[k];
 	}
-	out->scale = 0;
 }
 
 static const char synopsis[] =
@@ -168,12 +168,20 @@ acc_save(const void *st, struct voc_enc *e, const void *cfg)
 	for (int i = 0; i < 3; i++)
 		rc |= voc_enc_num(e, v.w2[i]);
 	rc |= voc_enc_int(e, ((const struct acc *)st)->nonresp);
-	/* The scale of weights far from 1 (lib/stats.c), then the answers
-	 * seen; both optional, so older states still load. */
-	if (v.scale != 0 || ((const struct acc *)st)->seen != 0)
+	/* The scale of weights far from 1 (lib/stats.c), the answers seen,
+	 * and what rounding left out of the weighted sums: each optional
+	 * (and written when a later one is), so older states still load. */
+	int lost = 0;
+	for (int i = 0; i < 3; i++)
+		lost |= v.w_lost[i] != 0 || v.w2_lost[i] != 0;
+	if (v.scale != 0 || ((const struct acc *)st)->seen != 0 || lost)
 		rc |= voc_enc_int(e, v.scale);
-	if (((const struct acc *)st)->seen != 0)
+	if (((const struct acc *)st)->seen != 0 || lost)
 		rc |= voc_enc_int(e, ((const struct acc *)st)->seen);
+	for (int i = 0; lost && i < 3; i++)
+		rc |= voc_enc_num(e, v.w_lost[i]);
+	for (int i = 0; lost && i < 3; i++)
+		rc |= voc_enc_num(e, v.w2_lost[i]);
 	return rc ? -1 : 0;
 }
 
@@ -184,6 +192,7 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 	struct acc *a = st;
 	struct voc_nps v;
 
+	memset(&v, 0, sizeof(v));
 	for (int i = 0; i < 3; i++)
 		if (voc_dec_count(d, &v.n[i], err) < 0)
 			return -1;
@@ -201,6 +210,18 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 	if (seen >= (long long)SEEN_UNKNOWN * 2)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "the answers seen are out of range");
+	if (voc_dec_left(d) > 0) {
+		for (int i = 0; i < 6; i++) {
+			double *x = i < 3 ? &v.w_lost[i] : &v.w2_lost[i - 3];
+
+			if (voc_dec_num(d, x, err) < 0)
+				return -1;
+			if (!isfinite(*x))
+				return voc_error_set(err, VOC_ERR_DATA, NULL,
+				    0, "what rounding left out of a weighted "
+				    "sum is not a number");
+		}
+	}
 	a->seen = seen >= 0 ? (unsigned)seen : v.n[0] + v.n[1] + v.n[2] > 0 ?
 	    SEEN_UNKNOWN : 0;
 	v.scale = (int)scale;

@@ -389,6 +389,14 @@ voc_dec_left(const struct voc_dec *d)
 	return d->n - d->i;
 }
 
+int
+voc_dec_next_is_num(const struct voc_dec *d)
+{
+	json_t *j = d->i < d->n ? json_array_get(d->arr, d->i) : NULL;
+
+	return j != NULL && (json_is_number(j) || json_is_null(j));
+}
+
 void
 voc_state_seen_free(struct voc_state_seen *s)
 {

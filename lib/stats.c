@@ -12,6 +12,11 @@
  * else the binary exponent of the first weight, moved up when a weight
  * more than 2^128 times larger comes.  Scaling by a power of two is
  * exact, so states of ordinary weights merge exactly as before.
+ *
+ * Each sum keeps beside it what rounding has left out (Neumaier's
+ * compensated summation; see include/voc/stats.h), so that one pass and
+ * parts merged give the same bits: plain sums of fractional weights
+ * differed in their last digits between -j 1 and -j 2.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -79,6 +84,24 @@ scale_for(int scale, double w, double weight, int *to)
 	return ldexp(weight, -*to);
 }
 
+/* Adds x to the sum *s, what rounding leaves out going to *lost. */
+static inline void
+sum_add(double *s, double *lost, double x)
+{
+	double t = *s + x;
+
+	*lost += fabs(*s) >= fabs(x) ? (*s - t) + x : (x - t) + *s;
+	*s = t;
+}
+
+/* Adds the sum b (and what it left out) to the sum *s. */
+static inline void
+sum_merge(double *s, double *lost, double b, double b_lost)
+{
+	sum_add(s, lost, b);
+	*lost += b_lost;
+}
+
 static void
 nps_rescale(struct voc_nps *a, int to)
 {
@@ -89,6 +112,8 @@ nps_rescale(struct voc_nps *a, int to)
 	for (int k = 0; k < 3; k++) {
 		a->w[k] = ldexp(a->w[k], by);
 		a->w2[k] = ldexp(a->w2[k], 2 * by);
+		a->w_lost[k] = ldexp(a->w_lost[k], by);
+		a->w2_lost[k] = ldexp(a->w2_lost[k], 2 * by);
 	}
 	a->scale = to;
 }
@@ -103,8 +128,18 @@ voc_nps_add(struct voc_nps *a, enum voc_nps_class c, double weight)
 	if (to != a->scale)
 		nps_rescale(a, to);
 	a->n[c]++;
-	a->w[c] += w;
-	a->w2[c] += w * w;
+	sum_add(&a->w[c], &a->w_lost[c], w);
+	sum_add(&a->w2[c], &a->w2_lost[c], w * w);
+}
+
+void
+voc_nps_settle(struct voc_nps *a)
+{
+	for (int k = 0; k < 3; k++) {
+		a->w[k] += a->w_lost[k];
+		a->w2[k] += a->w2_lost[k];
+		a->w_lost[k] = a->w2_lost[k] = 0;
+	}
 }
 
 /* The common scale of two states: that of the one with the larger
@@ -130,8 +165,8 @@ voc_nps_merge(struct voc_nps *a, const struct voc_nps *b)
 	nps_rescale(&t, to);
 	for (int k = 0; k < 3; k++) {
 		a->n[k] += t.n[k];
-		a->w[k] += t.w[k];
-		a->w2[k] += t.w2[k];
+		sum_merge(&a->w[k], &a->w_lost[k], t.w[k], t.w_lost[k]);
+		sum_merge(&a->w2[k], &a->w2_lost[k], t.w2[k], t.w2_lost[k]);
 	}
 }
 
@@ -147,8 +182,13 @@ voc_nps_less(struct voc_nps *out, const struct voc_nps *a,
 	nps_rescale(&y, to);
 	for (int k = 0; k < 3; k++) {
 		out->n[k] = x.n[k] - y.n[k];
-		out->w[k] = x.w[k] - y.w[k];
-		out->w2[k] = x.w2[k] - y.w2[k];
+		out->w[k] = x.w[k];
+		out->w_lost[k] = x.w_lost[k];
+		sum_merge(&out->w[k], &out->w_lost[k], -y.w[k], -y.w_lost[k]);
+		out->w2[k] = x.w2[k];
+		out->w2_lost[k] = x.w2_lost[k];
+		sum_merge(&out->w2[k], &out->w2_lost[k], -y.w2[k],
+		    -y.w2_lost[k]);
 	}
 	out->scale = to;
 }
@@ -199,9 +239,12 @@ bootstrap(const struct voc_nps *a, long long n, double conf, long resamples,
 }
 
 int
-voc_nps_result(const struct voc_nps *a, enum voc_ci ci, double conf,
+voc_nps_result(const struct voc_nps *sums, enum voc_ci ci, double conf,
     long resamples, unsigned long seed, struct voc_nps_result *r)
 {
+	struct voc_nps settled = *sums, *a = &settled;
+
+	voc_nps_settle(a);
 	double W = a->w[0] + a->w[1] + a->w[2];
 	double W2 = a->w2[0] + a->w2[1] + a->w2[2];
 	double z = voc_stats_z(conf);
@@ -317,20 +360,46 @@ voc_stats_newcombe_p(double p1, double n1, double p2, double n2)
 	return (a + b) / 2;
 }
 
+/* The rating's sums in the order of its lost[]. */
+static void
+rating_sums(struct voc_rating *a, double *s[VOC_RATING_SUMS])
+{
+	s[0] = &a->w;
+	s[1] = &a->wx;
+	s[2] = &a->wx2;
+	s[3] = &a->w2;
+	s[4] = &a->top_w;
+	s[5] = &a->bottom_w;
+}
+
 static void
 rating_rescale(struct voc_rating *a, int to)
 {
 	int by = a->scale - to;
+	double *s[VOC_RATING_SUMS];
 
 	if (by == 0)
 		return;
-	a->w = ldexp(a->w, by);
-	a->wx = ldexp(a->wx, by);
-	a->wx2 = ldexp(a->wx2, by);
-	a->w2 = ldexp(a->w2, 2 * by);
-	a->top_w = ldexp(a->top_w, by);
-	a->bottom_w = ldexp(a->bottom_w, by);
+	rating_sums(a, s);
+	for (int i = 0; i < VOC_RATING_SUMS; i++) {
+		int b = s[i] == &a->w2 ? 2 * by : by;
+
+		*s[i] = ldexp(*s[i], b);
+		a->lost[i] = ldexp(a->lost[i], b);
+	}
 	a->scale = to;
+}
+
+void
+voc_rating_settle(struct voc_rating *a)
+{
+	double *s[VOC_RATING_SUMS];
+
+	rating_sums(a, s);
+	for (int i = 0; i < VOC_RATING_SUMS; i++) {
+		*s[i] += a->lost[i];
+		a->lost[i] = 0;
+	}
 }
 
 void
@@ -343,17 +412,30 @@ voc_rating_add(struct voc_rating *a, double x, double weight, int top,
 	if (to != a->scale)
 		rating_rescale(a, to);
 	a->n++;
-	a->w += weight;
-	a->wx += weight * x;
-	a->wx2 += weight * x * x;
-	a->w2 += weight * weight;
+	if (weight == 1 && x > -1024 && x < 1024 && x == (double)(int)x) {
+		/* Whole numbers: the sums are exact below 2^53 and nothing
+		 * is left out (the common case of no weights, plainly). */
+		a->w += 1;
+		a->wx += x;
+		a->wx2 += x * x;
+		a->w2 += 1;
+		a->top_n += top != 0;
+		a->top_w += top != 0;
+		a->bottom_n += bottom != 0;
+		a->bottom_w += bottom != 0;
+		return;
+	}
+	sum_add(&a->w, &a->lost[0], weight);
+	sum_add(&a->wx, &a->lost[1], weight * x);
+	sum_add(&a->wx2, &a->lost[2], weight * x * x);
+	sum_add(&a->w2, &a->lost[3], weight * weight);
 	if (top) {
 		a->top_n++;
-		a->top_w += weight;
+		sum_add(&a->top_w, &a->lost[4], weight);
 	}
 	if (bottom) {
 		a->bottom_n++;
-		a->bottom_w += weight;
+		sum_add(&a->bottom_w, &a->lost[5], weight);
 	}
 }
 
@@ -362,18 +444,17 @@ voc_rating_merge(struct voc_rating *a, const struct voc_rating *src)
 {
 	struct voc_rating t = *src, *b = &t;
 	int to = common_scale(a->scale, a->w, src->scale, src->w);
+	double *sa[VOC_RATING_SUMS], *sb[VOC_RATING_SUMS];
 
 	rating_rescale(a, to);
 	rating_rescale(b, to);
 	a->n += b->n;
 	a->top_n += b->top_n;
 	a->bottom_n += b->bottom_n;
-	a->w += b->w;
-	a->wx += b->wx;
-	a->wx2 += b->wx2;
-	a->w2 += b->w2;
-	a->top_w += b->top_w;
-	a->bottom_w += b->bottom_w;
+	rating_sums(a, sa);
+	rating_sums(b, sb);
+	for (int i = 0; i < VOC_RATING_SUMS; i++)
+		sum_merge(sa[i], &a->lost[i], *sb[i], b->lost[i]);
 }
 
 void
@@ -383,24 +464,27 @@ voc_rating_less(struct voc_rating *out, const struct voc_rating *all,
 	struct voc_rating x = *all, y = *part, *a = &x, *b = &y;
 	int to = common_scale(all->scale, all->w, part->scale, part->w);
 
+	double *sa[VOC_RATING_SUMS], *sb[VOC_RATING_SUMS];
+
 	rating_rescale(a, to);
 	rating_rescale(b, to);
-	out->scale = to;
+	rating_sums(a, sa);
+	rating_sums(b, sb);
+	for (int i = 0; i < VOC_RATING_SUMS; i++)
+		sum_merge(sa[i], &a->lost[i], -*sb[i], -b->lost[i]);
+	*out = *a;
 	out->n = a->n - b->n;
 	out->top_n = a->top_n - b->top_n;
 	out->bottom_n = a->bottom_n - b->bottom_n;
-	out->w = a->w - b->w;
-	out->wx = a->wx - b->wx;
-	out->wx2 = a->wx2 - b->wx2;
-	out->w2 = a->w2 - b->w2;
-	out->top_w = a->top_w - b->top_w;
-	out->bottom_w = a->bottom_w - b->bottom_w;
 }
 
 void
-voc_rating_result(const struct voc_rating *a, double conf,
+voc_rating_result(const struct voc_rating *sums, double conf,
     struct voc_rating_result *r)
 {
+	struct voc_rating settled = *sums, *a = &settled;
+
+	voc_rating_settle(a);
 	r->n = a->n;
 	r->mean = r->sd = r->top = r->bottom = r->lo = r->hi = NAN;
 	r->n_eff = a->n > 0 ? 0 : NAN;

@@ -101,6 +101,9 @@ int voc_dec_str(struct voc_dec *d, const char **s, size_t *len,
     struct voc_error *err);
 /* Values not read yet. */
 size_t voc_dec_left(const struct voc_dec *d);
+/* Whether a next value is there and is a number (or null): for optional
+ * numbers before a string. */
+int voc_dec_next_is_num(const struct voc_dec *d);
 
 /*
  * Writes one shard to fp: h's header with books, then t's entries in key

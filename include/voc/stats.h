@@ -29,11 +29,20 @@ enum voc_nps_class {
 /* The class of a 0-10 score. */
 enum voc_nps_class voc_nps_classify(int score);
 
+/*
+ * The weighted sums of the accumulators below are compensated (Neumaier):
+ * beside each sum is what rounding has left out of it so far, and a
+ * result uses the two together.  So a sum comes out as the exact sum of
+ * its terms correctly rounded, but when that lies within about n 2^-106
+ * of half an ulp: in practice, the same bits in whatever order the rows
+ * were added, one pass or parts merged (threads, shards).
+ */
 struct voc_nps {
 	long long n[3];		/* answers per class */
 	double w[3];		/* sum of weights per class */
 	double w2[3];		/* sum of squared weights per class */
 	int scale;		/* the sums are of weight * 2^-scale */
+	double w_lost[3], w2_lost[3];	/* left out of w and w2 */
 };
 
 void voc_nps_add(struct voc_nps *a, enum voc_nps_class c, double weight);
@@ -110,16 +119,23 @@ void voc_stats_newcombe(double p1, double n1, double p2, double n2,
  * A rating-scale accumulator: answers, weighted moments and the weighted
  * top-box and bottom-box counts.
  */
+#define VOC_RATING_SUMS 6
 struct voc_rating {
 	long long n;		/* answers */
 	long long top_n, bottom_n;
 	double w, wx, wx2, w2;	/* sums of w, w x, w x^2, w^2 */
 	double top_w, bottom_w;
 	int scale;		/* the sums are of weight * 2^-scale */
+	/* Left out of w, wx, wx2, w2, top_w and bottom_w, in that order. */
+	double lost[VOC_RATING_SUMS];
 };
 
 void voc_rating_add(struct voc_rating *a, double x, double weight, int top,
     int bottom);
+/* The sums with what rounding left out added in, and nothing left out:
+ * the best doubles for the sums, before they are read. */
+void voc_rating_settle(struct voc_rating *a);
+void voc_nps_settle(struct voc_nps *a);
 void voc_rating_merge(struct voc_rating *a, const struct voc_rating *b);
 void voc_rating_less(struct voc_rating *out, const struct voc_rating *a,
     const struct voc_rating *b);

@@ -247,5 +247,55 @@ main(void)
 		voc_nps_result(&d, VOC_CI_WALD, 0.95, 0, 1, &x);
 		CHECK(d.n[VOC_NPS_DETRACTOR] == 1 && d.n[VOC_NPS_PROMOTER] == 0);
 	}
+	{
+		/*
+		 * Compensated sums: 10,000 weights of 0.1 (the double just
+		 * above it) sum to 1000.0000000000000555..., whose nearest
+		 * double is 1000; a plain running sum drifts to
+		 * 1000.0000000001588.  One pass, two halves merged, and the
+		 * weights in another order (0.1 and 0.7 mixed) all settle on
+		 * the same bits.
+		 */
+		struct voc_rating one, a, b, back;
+		struct voc_nps n1, na, nb;
+		double plain = 0;
+
+		memset(&one, 0, sizeof(one));
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		memset(&back, 0, sizeof(back));
+		memset(&n1, 0, sizeof(n1));
+		memset(&na, 0, sizeof(na));
+		memset(&nb, 0, sizeof(nb));
+		for (int i = 0; i < 10000; i++) {
+			double w = i % 3 ? 0.1 : 0.7;
+
+			plain += 0.1;
+			voc_rating_add(&one, i % 5, w, i % 5 == 4, i % 5 == 0);
+			voc_rating_add(i < 3000 ? &a : &b, i % 5, w, i % 5 == 4,
+			    i % 5 == 0);
+			voc_nps_add(&n1, (enum voc_nps_class)(i % 3), w);
+			voc_nps_add(i < 7000 ? &na : &nb,
+			    (enum voc_nps_class)(i % 3), w);
+		}
+		for (int i = 9999; i >= 0; i--)
+			voc_rating_add(&back, i % 5, i % 3 ? 0.1 : 0.7,
+			    i % 5 == 4, i % 5 == 0);
+		voc_rating_merge(&a, &b);
+		voc_nps_merge(&na, &nb);
+		voc_rating_settle(&one);
+		voc_rating_settle(&a);
+		voc_rating_settle(&back);
+		voc_nps_settle(&n1);
+		voc_nps_settle(&na);
+		CHECK(plain != 1000);
+		CHECK(memcmp(&one, &a, sizeof(one)) == 0);
+		CHECK(memcmp(&one, &back, sizeof(one)) == 0);
+		CHECK(memcmp(&n1, &na, sizeof(n1)) == 0);
+		/* 3,334 weights of 0.7 and 6,666 of 0.1: 2333.8 + 666.6. */
+		CHECK(one.w == 3000.4);
+		/* Only 0.1s in class 1 (i % 3 == 1): 3,333 of them. */
+		CHECK(n1.w[1] == 333.3);
+	}
 	return check_done("test_stats");
 }
