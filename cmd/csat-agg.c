@@ -73,7 +73,7 @@ struct acc {
  * knows the column's wording.
  */
 struct word {
-	struct voc_rating r;	/* at point 0: counts and weights only */
+	struct voc_weights r;	/* at point 0: counts and weights only */
 };
 
 
@@ -307,7 +307,7 @@ row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
 	}
 	voc_text_trim(&s, &len);
 	if (c == 1) {
-		voc_rating_add(&words(o, a)[word].r, 0, rec->weight, 0, 0);
+		voc_weights_add(&words(o, a)[word].r, rec->weight);
 		return 0;
 	}
 	sample_min(a->sample[kind], s, len);
@@ -343,7 +343,7 @@ acc_merge(void *dst, const void *src, const void *cfg)
 	for (size_t i = 0; i < npoints(cfg); i++)
 		a->dist[i] += b->dist[i];
 	for (int i = 0; i < voc_labels_nwords(); i++)
-		voc_rating_merge(&words(cfg, a)[i].r, &words(cfg, b)[i].r);
+		voc_weights_merge(&words(cfg, a)[i].r, &words(cfg, b)[i].r);
 	return 0;
 }
 
@@ -371,29 +371,34 @@ rating_load(struct voc_rating *r, struct voc_dec *d, struct voc_error *err)
 	return 0;
 }
 
-/* What rounding left out of the sums of r (lib/stats.c), from -- to. */
+/* What rounding left out of the sums of r (lib/stats.c). */
 static int
-lost_save(const struct voc_rating *r, int from, int to, struct voc_enc *e)
+lost_save(const struct voc_rating *r, struct voc_enc *e)
 {
 	int rc = 0;
 
-	for (int i = from; i < to; i++)
+	for (int i = 0; i < VOC_RATING_SUMS; i++)
 		rc |= voc_enc_num(e, r->lost[i]);
 	return rc;
 }
 
 static int
-lost_load(struct voc_rating *r, int from, int to, struct voc_dec *d,
-    struct voc_error *err)
+lost_num(double *x, struct voc_dec *d, struct voc_error *err)
 {
-	for (int i = from; i < to; i++) {
-		if (voc_dec_num(d, &r->lost[i], err) < 0)
+	if (voc_dec_num(d, x, err) < 0)
+		return -1;
+	if (!isfinite(*x))
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "what "
+		    "rounding left out of a weighted sum is not a number");
+	return 0;
+}
+
+static int
+lost_load(struct voc_rating *r, struct voc_dec *d, struct voc_error *err)
+{
+	for (int i = 0; i < VOC_RATING_SUMS; i++)
+		if (lost_num(&r->lost[i], d, err) < 0)
 			return -1;
-		if (!isfinite(r->lost[i]))
-			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-			    "what rounding left out of a weighted sum is not "
-			    "a number");
-	}
 	return 0;
 }
 
@@ -423,8 +428,7 @@ acc_save(const void *st, struct voc_enc *e, const void *cfg)
 	 * the words. */
 	rc |= voc_enc_int(e, a->r.scale) | voc_enc_int(e, a->b.scale);
 	if (lost_any(&a->r) || lost_any(&a->b))
-		rc |= lost_save(&a->r, 0, VOC_RATING_SUMS, e) |
-		    lost_save(&a->b, 0, VOC_RATING_SUMS, e);
+		rc |= lost_save(&a->r, e) | lost_save(&a->b, e);
 	/* Words as name, count and sums, only those seen: the list of
 	 * wordings can grow without breaking saved states. */
 	for (int i = 0; i < voc_labels_nwords(); i++) {
@@ -436,10 +440,9 @@ acc_save(const void *st, struct voc_enc *e, const void *cfg)
 		rc |= voc_enc_str(e, name, strlen(name)) |
 		    voc_enc_int(e, w->r.n) | voc_enc_num(e, w->r.w) |
 		    voc_enc_num(e, w->r.w2) | voc_enc_int(e, w->r.scale);
-		/* A word's sums are w and w2 only (its answers are at 0). */
-		if (lost_any(&w->r))
-			rc |= voc_enc_num(e, w->r.lost[0]) |
-			    voc_enc_num(e, w->r.lost[3]);
+		if (w->r.w_lost != 0 || w->r.w2_lost != 0)
+			rc |= voc_enc_num(e, w->r.w_lost) |
+			    voc_enc_num(e, w->r.w2_lost);
 	}
 	return rc ? -1 : 0;
 }
@@ -472,8 +475,7 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 	a->r.scale = (int)rs;
 	a->b.scale = (int)bs;
 	if (voc_dec_next_is_num(d) &&
-	    (lost_load(&a->r, 0, VOC_RATING_SUMS, d, err) < 0 ||
-	    lost_load(&a->b, 0, VOC_RATING_SUMS, d, err) < 0))
+	    (lost_load(&a->r, d, err) < 0 || lost_load(&a->b, d, err) < 0))
 		return -1;
 	while (voc_dec_left(d) > 0) {
 		const char *name;
@@ -490,8 +492,8 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 		    voc_dec_int(d, &ws, err) < 0)
 			return -1;
 		w.r.scale = (int)ws;
-		if (voc_dec_next_is_num(d) && (lost_load(&w.r, 0, 1, d,
-		    err) < 0 || lost_load(&w.r, 3, 4, d, err) < 0))
+		if (voc_dec_next_is_num(d) && (lost_num(&w.r.w_lost, d,
+		    err) < 0 || lost_num(&w.r.w2_lost, d, err) < 0))
 			return -1;
 		if ((i = voc_labels_word(name, len)) < 0)
 			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
@@ -535,11 +537,12 @@ result(const struct opts *o, const struct acc *a, struct voc_rating_result *r)
 /* Adds a word's answers, at point x, into r, in the top or bottom box
  * or neither. */
 static void
-rating_add_word(struct voc_rating *r, const struct voc_rating *wd, int x,
+rating_add_word(struct voc_rating *r, const struct voc_weights *wd, int x,
     int top, int bottom)
 {
-	struct voc_rating t = *wd;
+	struct voc_rating t;
 
+	voc_weights_rating(wd, &t);
 	voc_rating_settle(&t);
 	t.wx = x * t.w;
 	t.wx2 = (double)x * x * t.w;

@@ -20,6 +20,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -412,19 +413,6 @@ voc_rating_add(struct voc_rating *a, double x, double weight, int top,
 	if (to != a->scale)
 		rating_rescale(a, to);
 	a->n++;
-	if (weight == 1 && x > -1024 && x < 1024 && x == (double)(int)x) {
-		/* Whole numbers: the sums are exact below 2^53 and nothing
-		 * is left out (the common case of no weights, plainly). */
-		a->w += 1;
-		a->wx += x;
-		a->wx2 += x * x;
-		a->w2 += 1;
-		a->top_n += top != 0;
-		a->top_w += top != 0;
-		a->bottom_n += bottom != 0;
-		a->bottom_w += bottom != 0;
-		return;
-	}
 	sum_add(&a->w, &a->lost[0], weight);
 	sum_add(&a->wx, &a->lost[1], weight * x);
 	sum_add(&a->wx2, &a->lost[2], weight * x * x);
@@ -476,6 +464,50 @@ voc_rating_less(struct voc_rating *out, const struct voc_rating *all,
 	out->n = a->n - b->n;
 	out->top_n = a->top_n - b->top_n;
 	out->bottom_n = a->bottom_n - b->bottom_n;
+}
+
+void
+voc_weights_rating(const struct voc_weights *a, struct voc_rating *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->n = a->n;
+	r->w = a->w;
+	r->w2 = a->w2;
+	r->lost[0] = a->w_lost;
+	r->lost[3] = a->w2_lost;
+	r->scale = a->scale;
+}
+
+static void
+weights_of(struct voc_weights *a, const struct voc_rating *r)
+{
+	a->n = r->n;
+	a->w = r->w;
+	a->w2 = r->w2;
+	a->w_lost = r->lost[0];
+	a->w2_lost = r->lost[3];
+	a->scale = r->scale;
+}
+
+void
+voc_weights_add(struct voc_weights *a, double weight)
+{
+	struct voc_rating r;
+
+	voc_weights_rating(a, &r);
+	voc_rating_add(&r, 0, weight, 0, 0);
+	weights_of(a, &r);
+}
+
+void
+voc_weights_merge(struct voc_weights *a, const struct voc_weights *b)
+{
+	struct voc_rating x, y;
+
+	voc_weights_rating(a, &x);
+	voc_weights_rating(b, &y);
+	voc_rating_merge(&x, &y);
+	weights_of(a, &x);
 }
 
 void

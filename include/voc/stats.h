@@ -34,8 +34,11 @@ enum voc_nps_class voc_nps_classify(int score);
  * beside each sum is what rounding has left out of it so far, and a
  * result uses the two together.  So a sum comes out as the exact sum of
  * its terms correctly rounded, but when that lies within about n 2^-106
- * of half an ulp: in practice, the same bits in whatever order the rows
- * were added, one pass or parts merged (threads, shards).
+ * of its size of half an ulp: in practice, the same bits in whatever
+ * order the rows were added, one pass or parts merged (threads, shards).
+ * Not for weights more than about 10^300 apart: rescaled to the larger,
+ * the smaller ones' sums leave the range of a double, and where they
+ * are cut depends on when the larger came.
  */
 struct voc_nps {
 	long long n[3];		/* answers per class */
@@ -139,6 +142,24 @@ void voc_nps_settle(struct voc_nps *a);
 void voc_rating_merge(struct voc_rating *a, const struct voc_rating *b);
 void voc_rating_less(struct voc_rating *out, const struct voc_rating *a,
     const struct voc_rating *b);
+
+/*
+ * Weighted answers at one point, as csat-agg counts an answer word
+ * before its point is known: a rating's n, w and w2 with their scale and
+ * what rounding left out of the sums, small enough to keep dozens a
+ * group.  Added and merged as the rating of answers at point 0.
+ */
+struct voc_weights {
+	long long n;
+	double w, w2;
+	double w_lost, w2_lost;
+	int scale;
+};
+
+void voc_weights_add(struct voc_weights *a, double weight);
+void voc_weights_merge(struct voc_weights *a, const struct voc_weights *b);
+/* The rating of a's answers, all at point 0. */
+void voc_weights_rating(const struct voc_weights *a, struct voc_rating *r);
 
 struct voc_rating_result {
 	long long n;

@@ -296,6 +296,25 @@ main(void)
 		CHECK(one.w == 3000.4);
 		/* Only 0.1s in class 1 (i % 3 == 1): 3,333 of them. */
 		CHECK(n1.w[1] == 333.3);
+		/* An answer word's weights: added in two halves and merged,
+		 * they make the rating of answers at 0 one pass makes. */
+		struct voc_weights wa, wb;
+		struct voc_rating at0, rw;
+		memset(&wa, 0, sizeof(wa));
+		memset(&wb, 0, sizeof(wb));
+		memset(&at0, 0, sizeof(at0));
+		for (int i = 0; i < 10000; i++) {
+			double w = i % 3 ? 0.1 : 0.7;
+
+			voc_weights_add(i % 2 ? &wa : &wb, w);
+			voc_rating_add(&at0, 0, w, 0, 0);
+		}
+		voc_weights_merge(&wa, &wb);
+		voc_weights_rating(&wa, &rw);
+		voc_rating_settle(&rw);
+		voc_rating_settle(&at0);
+		CHECK(wa.n == 10000 && rw.w == at0.w && rw.w2 == at0.w2);
+		CHECK(rw.w == 3000.4);
 	}
 	return check_done("test_stats");
 }
