@@ -63,14 +63,17 @@ struct acc {
 	long long nonresp;
 	long long bin[2];
 	char sample[2][SAMPLE];
-	long long dist[];	/* npoints counts, then nwords struct word */
+	struct word *words;	/* nwords, made at the first answer word */
+	long long dist[];	/* npoints counts */
 };
 
 /*
  * Answers that are words of the built-in wordings whose points depend on
  * the wording (Good is 3 of Excellent ... Poor, 4 of Very good ... Very
  * poor, and Zendesk's good): counted per word until the finish step
- * knows the column's wording.
+ * knows the column's wording.  A group's words are made when its first
+ * answer word comes (2 KB: a column of numbers should not cost that for
+ * each of a million groups), and freed with the group.
  */
 struct word {
 	struct voc_weights r;	/* at point 0: counts and weights only */
@@ -84,17 +87,28 @@ npoints(const struct opts *o)
 	return (size_t)(o->hi - o->lo + 1);
 }
 
+/* a's words, made (zeroed) when it has none: NULL when out of
+ * memory. */
 static struct word *
-words(const struct opts *o, const struct acc *a)
+words_made(struct acc *a)
 {
-	return (struct word *)(a->dist + npoints(o));
+	if (a->words == NULL)
+		a->words = calloc((size_t)voc_labels_nwords(),
+		    sizeof(*a->words));
+	return a->words;
+}
+
+static void
+acc_fini(void *st, const void *cfg)
+{
+	(void)cfg;
+	free(((struct acc *)st)->words);
 }
 
 static size_t
 state_size(const void *ctx)
 {
-	return sizeof(struct acc) + npoints(ctx) * sizeof(long long) +
-	    (size_t)voc_labels_nwords() * sizeof(struct word);
+	return sizeof(struct acc) + npoints(ctx) * sizeof(long long);
 }
 
 static const char synopsis[] =
@@ -167,7 +181,9 @@ check(void *ctx, struct voc_common *c, struct voc_error *err)
 	struct opts *o = ctx;
 	int points = o->hi - o->lo + 1, box = points == 7 ? 3 : 2;
 
-	(void)c;
+	/* The column as -s named it, until prepare finds its header name
+	 * (with --merge no input is read: messages name it so). */
+	o->colname = c->score_col;
 	if (o->top == 0)
 		o->top = box;
 	if (o->bottom == 0)
@@ -307,7 +323,10 @@ row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
 	}
 	voc_text_trim(&s, &len);
 	if (c == 1) {
-		voc_weights_add(&words(o, a)[word].r, rec->weight);
+		if (words_made(a) == NULL)
+			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+		voc_weights_add(&a->words[word].r, rec->weight);
 		return 0;
 	}
 	sample_min(a->sample[kind], s, len);
@@ -342,8 +361,12 @@ acc_merge(void *dst, const void *src, const void *cfg)
 	}
 	for (size_t i = 0; i < npoints(cfg); i++)
 		a->dist[i] += b->dist[i];
+	if (b->words == NULL)
+		return 0;
+	if (words_made(a) == NULL)
+		return -1;
 	for (int i = 0; i < voc_labels_nwords(); i++)
-		voc_weights_merge(&words(cfg, a)[i].r, &words(cfg, b)[i].r);
+		voc_weights_merge(&a->words[i].r, &b->words[i].r);
 	return 0;
 }
 
@@ -431,8 +454,8 @@ acc_save(const void *st, struct voc_enc *e, const void *cfg)
 		rc |= lost_save(&a->r, e) | lost_save(&a->b, e);
 	/* Words as name, count and sums, only those seen: the list of
 	 * wordings can grow without breaking saved states. */
-	for (int i = 0; i < voc_labels_nwords(); i++) {
-		const struct word *w = &words(cfg, a)[i];
+	for (int i = 0; a->words != NULL && i < voc_labels_nwords(); i++) {
+		const struct word *w = &a->words[i];
 		const char *name = voc_labels_word_name(i);
 
 		if (w->r.n == 0)
@@ -500,7 +523,10 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 			    "a state with the answer word \"%.*s\", which this "
 			    "csat-agg does not know", (int)(len < 40 ? len : 40),
 			    name);
-		words(cfg, a)[i] = w;
+		if (words_made(a) == NULL)
+			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+		a->words[i] = w;
 	}
 	return 0;
 }
@@ -518,7 +544,7 @@ acc_less(void *out, const void *whole, const void *part, const void *cfg)
 }
 
 static const struct voc_state_ops csat_state = {
-	"csat", 1, NULL, acc_merge, NULL, acc_save, acc_load
+	"csat", 1, NULL, acc_merge, acc_fini, acc_save, acc_load
 };
 
 /* ---- the finish step ---- */
@@ -563,8 +589,8 @@ skip_wrong(const struct opts *o, struct voc_books *books, long long wrong,
 	if (wrong == 0)
 		return;
 	snprintf(why, sizeof(why), "column \"%s\": %lld answer%s (such as "
-	    "\"%s\"), but the column holds %s", o->colname ? o->colname :
-	    o->c.score_col, wrong, wrong == 1 ? is : are, sample, holds);
+	    "\"%s\"), but the column holds %s", o->colname, wrong,
+	    wrong == 1 ? is : are, sample, holds);
 	voc_books_skip(books, holds, "", 0, why, wrong);
 }
 
@@ -623,8 +649,8 @@ settle_mode(struct opts *o, struct voc_run *run, struct voc_error *err)
 		a = e.st;
 		n[MODE_SCALE] += a->r.n;
 		n[MODE_BINARY] += a->b.n;
-		for (int k = 0; k < nw && k < 96; k++)
-			seen[k] += words(o, a)[k].r.n;
+		for (int k = 0; a->words != NULL && k < nw && k < 96; k++)
+			seen[k] += a->words[k].r.n;
 		for (int k = 0; k < 2; k++)
 			if (a->sample[k][0] != '\0')
 				sample_min(sample[k], a->sample[k],
@@ -677,8 +703,8 @@ settle_mode(struct opts *o, struct voc_run *run, struct voc_error *err)
 
 		voc_table_at(t, i, &e);
 		a = e.st;
-		for (int k = 0; k < nw && k < 96; k++) {
-			const struct word *wd = &words(o, a)[k];
+		for (int k = 0; a->words != NULL && k < nw && k < 96; k++) {
+			const struct word *wd = &a->words[k];
 
 			if (wd->r.n == 0 || point[k] == 0)
 				continue;

@@ -66,6 +66,14 @@ sweep nps-score-merge "$build/oom/nps-score" -s score -g segment \
 	-t submitted --by month --compare previous --merge "$tmp/state"
 sweep csat-agg-cp932 "$build/oom/csat-agg" -s 1 --encoding cp932 \
 	--no-header -o jsonl testdata/cp932.csv
+# Answer words, whose per-group counts are made at a group's first word,
+# read and merged from states.
+sweep csat-agg-words "$build/oom/csat-agg" -s rating -g team --total \
+	--compare overall testdata/labels.csv
+"$build/oom/csat-agg" -s rating -g team --state-out "$tmp/words.st" \
+	testdata/labels.csv 2>/dev/null
+sweep csat-agg-words-merge "$build/oom/csat-agg" -s rating -g team --total \
+	--merge "$tmp/words.st"
 sweep retention "$build/oom/retention" -u customer -t time \
 	testdata/retention/events.csv
 # 20,000 groups: rows stepped in batches (from 4096 keys), entries past
