@@ -391,6 +391,7 @@ rating_load(struct voc_rating *r, struct voc_dec *d, struct voc_error *err)
 	    voc_dec_num(d, &r->top_w, err) < 0 ||
 	    voc_dec_num(d, &r->bottom_w, err) < 0)
 		return -1;
+	r->fraction = 1;	/* its sums may be anything */
 	return 0;
 }
 

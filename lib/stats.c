@@ -409,6 +409,23 @@ voc_rating_add(struct voc_rating *a, double x, double weight, int top,
 {
 	int to;
 
+	if (!a->fraction && weight == 1 && a->scale == 0 && x > -1024 &&
+	    x < 1024 && x == (double)(int)x && a->n < (1LL << 32)) {
+		/* Whole numbers onto exact whole sums (below 2^53): plain
+		 * adds are exact and leave nothing out.  No weights at all
+		 * is this case. */
+		a->n++;
+		a->w += 1;
+		a->wx += x;
+		a->wx2 += x * x;
+		a->w2 += 1;
+		a->top_n += top != 0;
+		a->top_w += top != 0;
+		a->bottom_n += bottom != 0;
+		a->bottom_w += bottom != 0;
+		return;
+	}
+	a->fraction = 1;
 	weight = scale_for(a->scale, a->w, weight, &to);
 	if (to != a->scale)
 		rating_rescale(a, to);
@@ -436,6 +453,7 @@ voc_rating_merge(struct voc_rating *a, const struct voc_rating *src)
 
 	rating_rescale(a, to);
 	rating_rescale(b, to);
+	a->fraction |= b->fraction;
 	a->n += b->n;
 	a->top_n += b->top_n;
 	a->bottom_n += b->bottom_n;
@@ -470,6 +488,7 @@ void
 voc_weights_rating(const struct voc_weights *a, struct voc_rating *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->fraction = 1;
 	r->n = a->n;
 	r->w = a->w;
 	r->w2 = a->w2;

@@ -129,6 +129,10 @@ struct voc_rating {
 	double w, wx, wx2, w2;	/* sums of w, w x, w x^2, w^2 */
 	double top_w, bottom_w;
 	int scale;		/* the sums are of weight * 2^-scale */
+	/* 0 while every term added was a whole number (weights of 1 at
+	 * whole points): the sums are then exact and plain adds serve.  A
+	 * rating made otherwise than by adding (loaded) sets it. */
+	int fraction;
 	/* Left out of w, wx, wx2, w2, top_w and bottom_w, in that order. */
 	double lost[VOC_RATING_SUMS];
 };

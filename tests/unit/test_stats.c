@@ -315,6 +315,34 @@ main(void)
 		voc_rating_settle(&at0);
 		CHECK(wa.n == 10000 && rw.w == at0.w && rw.w2 == at0.w2);
 		CHECK(rw.w == 3000.4);
+		/*
+		 * Weights of 1 take plain adds only onto whole sums: a 1
+		 * after fractional weights, or after merging in a state that
+		 * had them, is compensated like any weight (0.1, 1, 0.2 and
+		 * 1, 0.1, 0.2 once gave different sums of squares).
+		 */
+		static const double ws[][3] = {{0.1, 1, 0.2}, {1, 0.1, 0.2},
+		    {0.2, 0.1, 1}};
+		struct voc_rating o[4];
+		memset(o, 0, sizeof(o));
+		for (int k = 0; k < 3; k++)
+			for (int i = 0; i < 3; i++)
+				voc_rating_add(&o[k], 3, ws[k][i], 0, 0);
+		/* 1 alone, then 0.1 merged in, then 0.2 added. */
+		struct voc_rating tenth;
+		memset(&tenth, 0, sizeof(tenth));
+		voc_rating_add(&o[3], 3, 1, 0, 0);
+		voc_rating_add(&tenth, 3, 0.1, 0, 0);
+		voc_rating_merge(&o[3], &tenth);
+		voc_rating_add(&o[3], 3, 0.2, 0, 0);
+		int alike = 1;
+		for (int k = 0; k < 4; k++)
+			voc_rating_settle(&o[k]);
+		for (int k = 1; k < 4; k++)
+			alike &= o[k].w == o[0].w && o[k].wx == o[0].wx &&
+			    o[k].wx2 == o[0].wx2 && o[k].w2 == o[0].w2;
+		CHECK(alike);
+		CHECK(o[0].w == 1.3);
 	}
 	return check_done("test_stats");
 }
