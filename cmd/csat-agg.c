@@ -496,8 +496,9 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 	long long rs = 0, bs = 0;
 	if (voc_dec_int(d, &rs, err) < 0 || voc_dec_int(d, &bs, err) < 0)
 		return -1;
-	a->r.scale = (int)rs;
-	a->b.scale = (int)bs;
+	if (voc_stats_scale(rs, &a->r.scale, err) < 0 ||
+	    voc_stats_scale(bs, &a->b.scale, err) < 0)
+		return -1;
 	if (voc_dec_next_is_num(d) &&
 	    (lost_load(&a->r, d, err) < 0 || lost_load(&a->b, d, err) < 0))
 		return -1;
@@ -515,7 +516,8 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 		    voc_dec_num(d, &w.r.w2, err) < 0 ||
 		    voc_dec_int(d, &ws, err) < 0)
 			return -1;
-		w.r.scale = (int)ws;
+		if (voc_stats_scale(ws, &w.r.scale, err) < 0)
+			return -1;
 		if (voc_dec_next_is_num(d) && (lost_num(&w.r.w_lost, d,
 		    err) < 0 || lost_num(&w.r.w2_lost, d, err) < 0))
 			return -1;

@@ -224,7 +224,8 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 	}
 	a->seen = seen >= 0 ? (unsigned)seen : v.n[0] + v.n[1] + v.n[2] > 0 ?
 	    SEEN_UNKNOWN : 0;
-	v.scale = (int)scale;
+	if (voc_stats_scale(scale, &v.scale, err) < 0)
+		return -1;
 	if (o->c.weight_col != NULL)
 		a->nps = v;
 	else

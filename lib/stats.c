@@ -85,6 +85,18 @@ scale_for(int scale, double w, double weight, int *to)
 	return ldexp(weight, -*to);
 }
 
+int
+voc_stats_scale(long long v, int *scale, struct voc_error *err)
+{
+	if (v < -VOC_SCALE_MAX || v > VOC_SCALE_MAX)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "a weights' "
+		    "scale of %lld, which no run writes (it is a weight's "
+		    "binary exponent, within %d either way)", v,
+		    VOC_SCALE_MAX);
+	*scale = (int)v;
+	return 0;
+}
+
 /* Adds x to the sum *s, what rounding leaves out going to *lost. */
 static inline void
 sum_add(double *s, double *lost, double x)

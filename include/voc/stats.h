@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include "voc/error.h"
+
 /* Turns off GSL's aborting error handler; call once at start-up. */
 void voc_stats_init(void);
 
@@ -33,9 +35,10 @@ enum voc_nps_class voc_nps_classify(int score);
  * The weighted sums of the accumulators below are compensated (Neumaier):
  * beside each sum is what rounding has left out of it so far, and a
  * result uses the two together.  So a sum comes out as the exact sum of
- * its terms correctly rounded, but when that lies within about n 2^-106
- * of its size of half an ulp: in practice, the same bits in whatever
- * order the rows were added, one pass or parts merged (threads, shards).
+ * its terms correctly rounded, unless the exact sum lies within about
+ * n 2^-106 times itself of halfway between two doubles: in practice,
+ * the same bits in whatever order the rows were added, one pass or parts
+ * merged (threads, shards).
  * Not for weights more than about 10^300 apart: rescaled to the larger,
  * the smaller ones' sums leave the range of a double, and where they
  * are cut depends on when the larger came.
@@ -49,6 +52,11 @@ struct voc_nps {
 };
 
 void voc_nps_add(struct voc_nps *a, enum voc_nps_class c, double weight);
+/* A scale read from a state file into *scale: 0, or -1 with a data error
+ * when it is not one a run makes (a weight's binary exponent, within
+ * +-VOC_SCALE_MAX): rescaling by it would overflow. */
+#define VOC_SCALE_MAX 1100
+int voc_stats_scale(long long v, int *scale, struct voc_error *err);
 void voc_nps_merge(struct voc_nps *a, const struct voc_nps *b);
 /* out = a less b, for "everyone else" comparisons (b a part of a). */
 void voc_nps_less(struct voc_nps *out, const struct voc_nps *a,
