@@ -409,12 +409,9 @@ lost_save(const struct voc_rating *r, struct voc_enc *e)
 static int
 lost_num(double *x, struct voc_dec *d, struct voc_error *err)
 {
-	if (voc_dec_num(d, x, err) < 0)
-		return -1;
-	if (!isfinite(*x))
-		return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "what "
-		    "rounding left out of a weighted sum is not a number");
-	return 0;
+	double v;
+
+	return voc_dec_num(d, &v, err) < 0 ? -1 : voc_stats_lost(v, x, err);
 }
 
 static int

@@ -212,14 +212,11 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 		    "the answers seen are out of range");
 	if (voc_dec_left(d) > 0) {
 		for (int i = 0; i < 6; i++) {
-			double *x = i < 3 ? &v.w_lost[i] : &v.w2_lost[i - 3];
+			double x;
 
-			if (voc_dec_num(d, x, err) < 0)
+			if (voc_dec_num(d, &x, err) < 0 || voc_stats_lost(x,
+			    i < 3 ? &v.w_lost[i] : &v.w2_lost[i - 3], err) < 0)
 				return -1;
-			if (!isfinite(*x))
-				return voc_error_set(err, VOC_ERR_DATA, NULL,
-				    0, "what rounding left out of a weighted "
-				    "sum is not a number");
 		}
 	}
 	a->seen = seen >= 0 ? (unsigned)seen : v.n[0] + v.n[1] + v.n[2] > 0 ?

@@ -97,6 +97,16 @@ voc_stats_scale(long long v, int *scale, struct voc_error *err)
 	return 0;
 }
 
+int
+voc_stats_lost(double v, double *lost, struct voc_error *err)
+{
+	if (!isfinite(v))
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "what "
+		    "rounding left out of a weighted sum is not a number");
+	*lost = v;
+	return 0;
+}
+
 /* Adds x to the sum *s, what rounding leaves out going to *lost. */
 static inline void
 sum_add(double *s, double *lost, double x)
