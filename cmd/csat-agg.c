@@ -544,7 +544,7 @@ acc_less(void *out, const void *whole, const void *part, const void *cfg)
 }
 
 static const struct voc_state_ops csat_state = {
-	"csat", 1, NULL, acc_merge, acc_fini, acc_save, acc_load
+	"csat", 1, NULL, acc_merge, acc_fini, acc_save, acc_load, NULL
 };
 
 /* ---- the finish step ---- */

@@ -380,7 +380,7 @@ cust_load(void *st, struct voc_dec *d, const void *cfg,
 }
 
 static const struct voc_state_ops ltv_state = {
-	"ltv", 1, NULL, cust_merge, cust_fini, cust_save, cust_load
+	"ltv", 1, NULL, cust_merge, cust_fini, cust_save, cust_load, NULL
 };
 
 /* ---- options ---- */

@@ -262,7 +262,7 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 }
 
 static const struct voc_state_ops mau_state = {
-	"mau-days", 1, NULL, acc_merge, acc_fini, acc_save, acc_load
+	"mau-days", 1, NULL, acc_merge, acc_fini, acc_save, acc_load, NULL
 };
 
 /* ---- the last day each user was seen ---- */

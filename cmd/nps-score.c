@@ -243,7 +243,7 @@ acc_less(void *out, const void *all, const void *part, const void *cfg)
 }
 
 static const struct voc_state_ops nps_state = {
-	"nps", 1, NULL, acc_merge, NULL, acc_save, acc_load
+	"nps", 1, NULL, acc_merge, NULL, acc_save, acc_load, NULL
 };
 
 /*

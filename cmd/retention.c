@@ -727,7 +727,7 @@ state_load(void *st, struct voc_dec *d, const void *cfg,
 
 static const struct voc_state_ops retention_state = {
 	"retention", 1, cust_init, state_merge, cust_fini, state_save,
-	state_load
+	state_load, NULL
 };
 
 /* ---- the row step ---- */

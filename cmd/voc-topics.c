@@ -316,17 +316,6 @@ check(void *ctx, struct voc_common *c, struct voc_error *err)
 	if (o->has_prior && o->prior <= 0)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "--prior must be above 0");
-	/*
-	 * Without --id a comment is named by its input line, and the
-	 * driver counts a row's line from the start of the part a thread
-	 * reads: lines need one reader, so only --id lets -j split a file.
-	 */
-	if (o->id_col == NULL && c->threads > 1)
-		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
-		    "without --id comments are named by their line, which "
-		    "needs one reader: give --id COL, or drop -j");
-	if (o->id_col == NULL)
-		c->threads = 1;
 	if (c->weight_col != NULL)
 		return voc_error_set(err, VOC_ERR_USAGE, NULL, 0,
 		    "-w: survey weights are not used by %s", PROG);
@@ -539,6 +528,18 @@ doc_merge(void *dst, const void *src, const void *cfg)
 	return add_lines(a, b->lines, b->nlines);
 }
 
+/* A part read in a thread of its own counts lines from its start: its
+ * comments' lines become lines of the whole input. */
+static void
+doc_rebase(void *st, long lines, const void *cfg)
+{
+	struct doc *d = st;
+
+	(void)cfg;
+	for (size_t i = 0; i < d->nlines; i++)
+		d->lines[i] += lines;
+}
+
 static int
 doc_save(const void *st, struct voc_enc *e, const void *cfg)
 {
@@ -626,7 +627,8 @@ state_size(const void *ctx)
 }
 
 static const struct voc_state_ops doc_state = {
-	"comment", 1, doc_init, doc_merge, doc_fini, doc_save, doc_load
+	"comment", 1, doc_init, doc_merge, doc_fini, doc_save, doc_load,
+	doc_rebase
 };
 
 /* ---- the row step ---- */

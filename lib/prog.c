@@ -753,6 +753,23 @@ struct piece {
 	long lines;		/* out: the piece's lines, header included */
 };
 
+/* Moves the input lines t's states name on by lines (see the rebase of
+ * voc_state_ops): a part's lines become lines of the whole input. */
+static void
+rebase_lines(struct voc_table *t, long lines)
+{
+	const struct voc_state_ops *ops = voc_table_ops(t);
+
+	if (lines == 0 || ops == NULL || ops->rebase == NULL)
+		return;
+	for (size_t i = 0; i < voc_table_count(t); i++) {
+		struct voc_entry e;
+
+		voc_table_at(t, i, &e);
+		ops->rebase(e.st, lines, voc_table_cfg(t));
+	}
+}
+
 /*
  * Reads file in nthreads parts at once into run (into run->t when it
  * has a table already, from an earlier piece).  Returns 1 when done,
@@ -834,6 +851,7 @@ read_split(struct voc_run *run, char *file, int nthreads, struct piece *pc,
 	long offset = pc->line_offset;
 	int rc = ok, first = run->t == NULL;
 	for (int i = 0; ok && i < nthreads; i++) {
+		rebase_lines(w[i].run.t, offset);
 		if (i == 0 && first) {
 			run->t = w[0].run.t;
 			w[0].run.t = NULL;
@@ -1022,6 +1040,7 @@ piece_serial(struct voc_run *run, char *path, struct piece *pc,
 		goto done;
 	*tail = voc_reader_tail(voc_input_reader(one.in));
 	pc->lines = voc_input_lines(one.in);
+	rebase_lines(one.t, pc->line_offset);
 	if (first) {
 		run->t = one.t;
 		one.t = NULL;
@@ -1356,7 +1375,7 @@ pick_merge(void *dst, const void *src, const void *cfg)
 }
 
 static const struct voc_state_ops pick_ops = {"dedupe", 1, NULL, pick_merge,
-    NULL, NULL, NULL};
+    NULL, NULL, NULL, NULL};
 
 struct dedupe {
 	struct voc_table *t;

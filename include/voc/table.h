@@ -43,6 +43,10 @@ struct voc_state_ops {
 	 * with a data error for values that are not what save writes. */
 	int (*load)(void *st, struct voc_dec *d, const void *cfg,
 	    struct voc_error *err);
+	/* For a state that names input lines: adds lines to them.  A part
+	 * of a file read in a thread of its own counts lines from its own
+	 * start; the driver calls this before merging it.  May be NULL. */
+	void (*rebase)(void *st, long lines, const void *cfg);
 };
 
 struct voc_table;
