@@ -204,16 +204,11 @@ voc_nps_less(struct voc_nps *out, const struct voc_nps *a,
 	nps_rescale(&x, to);
 	nps_rescale(&y, to);
 	for (int k = 0; k < 3; k++) {
-		out->n[k] = x.n[k] - y.n[k];
-		out->w[k] = x.w[k];
-		out->w_lost[k] = x.w_lost[k];
-		sum_merge(&out->w[k], &out->w_lost[k], -y.w[k], -y.w_lost[k]);
-		out->w2[k] = x.w2[k];
-		out->w2_lost[k] = x.w2_lost[k];
-		sum_merge(&out->w2[k], &out->w2_lost[k], -y.w2[k],
-		    -y.w2_lost[k]);
+		x.n[k] -= y.n[k];
+		sum_merge(&x.w[k], &x.w_lost[k], -y.w[k], -y.w_lost[k]);
+		sum_merge(&x.w2[k], &x.w2_lost[k], -y.w2[k], -y.w2_lost[k]);
 	}
-	out->scale = to;
+	*out = x;
 }
 
 static double
@@ -491,19 +486,18 @@ voc_rating_less(struct voc_rating *out, const struct voc_rating *all,
 {
 	struct voc_rating x = *all, y = *part, *a = &x, *b = &y;
 	int to = common_scale(all->scale, all->w, part->scale, part->w);
-
 	double *sa[VOC_RATING_SUMS], *sb[VOC_RATING_SUMS];
 
 	rating_rescale(a, to);
 	rating_rescale(b, to);
+	a->n -= b->n;
+	a->top_n -= b->top_n;
+	a->bottom_n -= b->bottom_n;
 	rating_sums(a, sa);
 	rating_sums(b, sb);
 	for (int i = 0; i < VOC_RATING_SUMS; i++)
 		sum_merge(sa[i], &a->lost[i], -*sb[i], -b->lost[i]);
 	*out = *a;
-	out->n = a->n - b->n;
-	out->top_n = a->top_n - b->top_n;
-	out->bottom_n = a->bottom_n - b->bottom_n;
 }
 
 void

@@ -52,14 +52,6 @@ struct voc_nps {
 };
 
 void voc_nps_add(struct voc_nps *a, enum voc_nps_class c, double weight);
-/* A scale read from a state file into *scale: 0, or -1 with a data error
- * when it is not one a run makes (a weight's binary exponent, within
- * +-VOC_SCALE_MAX): rescaling by it would overflow. */
-#define VOC_SCALE_MAX 1100
-int voc_stats_scale(long long v, int *scale, struct voc_error *err);
-/* What rounding left out of a sum, read from a state file into *lost: 0,
- * or -1 with a data error when it is not a finite number. */
-int voc_stats_lost(double v, double *lost, struct voc_error *err);
 void voc_nps_merge(struct voc_nps *a, const struct voc_nps *b);
 /* out = a less b, for "everyone else" comparisons (b a part of a). */
 void voc_nps_less(struct voc_nps *out, const struct voc_nps *a,
@@ -154,6 +146,15 @@ void voc_rating_add(struct voc_rating *a, double x, double weight, int top,
  * the best doubles for the sums, before they are read. */
 void voc_rating_settle(struct voc_rating *a);
 void voc_nps_settle(struct voc_nps *a);
+
+/* A scale read from a state file into *scale: 0, or -1 with a data error
+ * when it is not one a run makes (a weight's binary exponent, within
+ * +-VOC_SCALE_MAX): rescaling by it would overflow. */
+#define VOC_SCALE_MAX 1100
+int voc_stats_scale(long long v, int *scale, struct voc_error *err);
+/* What rounding left out of a sum, read from a state file into *lost: 0,
+ * or -1 with a data error when it is not a finite number. */
+int voc_stats_lost(double v, double *lost, struct voc_error *err);
 void voc_rating_merge(struct voc_rating *a, const struct voc_rating *b);
 void voc_rating_less(struct voc_rating *out, const struct voc_rating *a,
     const struct voc_rating *b);
