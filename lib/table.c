@@ -3,7 +3,10 @@
  *
  * Entries are laid out in arena chunks as an 8-byte header (the key's
  * length and the low half of its 64-bit hash; the high half is in the
- * entry's slot), the state (rounded up to 8 bytes) and the key's bytes.
+ * entry's slot), the state (rounded up to 8 bytes) and the key's bytes;
+ * an entry of at most a cache line never crosses one (nps-score's 56
+ * bytes crossed three times in four, and 100,000 random keys were read
+ * 4 % faster kept whole).
  * The index is open addressing over groups of 8 slots, one cache line
  * each, in the manner of Abseil's Swiss tables: a slot holds where the
  * entry is (its chunk's number and its offset there) and 32 bits of the
@@ -266,6 +269,18 @@ probe(const struct voc_table *t, uint64_t h, const char *key, size_t len,
  */
 #define BIG_ARRAY (256u << 10)
 
+/* What table_alloc(size) gives room for: a block on 2 MB pages is
+ * whole pages, and the kernel clears every byte of them on first touch
+ * whether used or not, so an array that grows takes all of it (on a
+ * virtual machine, clearing fresh pages was a third of the time of
+ * tabling 86,000 keys from 200,000 rows). */
+static size_t
+table_room(size_t size)
+{
+	return size >= BIG_ARRAY ? (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) :
+	    size;
+}
+
 static void *
 table_alloc(size_t size)
 {
@@ -279,7 +294,9 @@ table_alloc(size_t size)
 static int
 grow_index(struct voc_table *t)
 {
-	size_t n = t->ngroups * 2;
+	/* Still a power of two: a 2 MB page holds a power of two groups. */
+	size_t n = table_room(t->ngroups * 2 * sizeof(struct group)) /
+	    sizeof(struct group);
 	struct group *g = table_alloc(n * sizeof(*g));
 
 	if (g == NULL)
@@ -337,6 +354,15 @@ arena(struct voc_table *t, size_t need, uint32_t *loc)
 		t->chunk[t->nchunks++] = c;
 	}
 	char *p = (char *)(c + 1) + c->used;
+	size_t in_line = (uintptr_t)p & 63;
+
+	/* An entry of a cache line or less starts on the next line rather
+	 * than cross one: a lookup then waits on one line, not two. */
+	if (need <= 64 && in_line + need > 64 &&
+	    c->size - c->used >= need + (64 - in_line)) {
+		c->used += 64 - in_line;
+		p += 64 - in_line;
+	}
 	*loc = (uint32_t)(((t->nchunks - 1) << LOC_BITS) | (c->used >> 3));
 	c->used += need;
 	return p;
@@ -401,6 +427,7 @@ voc_table_get_hashed(struct voc_table *t, const char *key, size_t keylen,
 		if (cap * sizeof(*e) < BIG_ARRAY)
 			e = realloc(t->ents, cap * sizeof(*e));
 		else if ((e = table_alloc(cap * sizeof(*e))) != NULL) {
+			cap = table_room(cap * sizeof(*e)) / sizeof(*e);
 			memcpy(e, t->ents, t->n * sizeof(*e));
 			free(t->ents);
 		}

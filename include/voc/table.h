@@ -5,8 +5,9 @@
  * callbacks and Redis's module type methods (init, merge, free, save,
  * load).  Keys and states live inline in one arena of large chunks, so a
  * key costs no malloc of its own (about 30 bytes of overhead each: 10^7
- * customers fit in well under a gigabyte plus their states), and a
- * state's address never changes once made.
+ * customers fit in well under a gigabyte plus their states; an entry
+ * of up to 64 bytes may take a whole cache line, so as not to cross
+ * two), and a state's address never changes once made.
  *
  * Ownership: the table owns its keys and states; a state may own memory
  * of its own, which the ops' fini releases.  Pointers returned by get and

@@ -21,7 +21,7 @@ add(void *dst, const void *src, const void *cfg)
 }
 
 static const struct voc_state_ops longs = {"long", 1, NULL, add, NULL, NULL,
-    NULL};
+    NULL, NULL};
 
 /* The key of one text part. */
 static void
