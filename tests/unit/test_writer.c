@@ -97,8 +97,9 @@ reference(double v, char *buf, size_t size)
 	}
 }
 
-/* Random doubles of every size the writer meets, and the sums of two
- * decimals (0.1 + 0.2) whose shortest form needs 17 digits. */
+/* Random doubles of every size the writer meets, the sums of two
+ * decimals (0.1 + 0.2) whose shortest form needs 17 digits, and powers
+ * of two with their neighbours. */
 static int
 shortest_agrees(int n)
 {
@@ -112,7 +113,7 @@ shortest_agrees(int n)
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
-		switch (i % 4) {
+		switch (i % 5) {
 		case 0:		/* any mantissa, exponent 2^-20 .. 2^55 */
 			v = ldexp((double)(x >> 11) / 9007199254740992.0,
 			    (int)(x % 76) - 20);
@@ -124,8 +125,14 @@ shortest_agrees(int n)
 		case 2:		/* percentages of counts */
 			v = 100.0 * (double)(x % 997) / (double)(1 + x % 4999);
 			break;
-		default:
+		case 3:
 			v = (double)(x % 1000) / 10 + (double)(x % 7) / 10;
+			break;
+		default:	/* a power of two (its gap below is half as
+				 * wide) or a neighbour */
+			v = ldexp(1, (int)(x % 70) - 20);
+			v = x % 3 == 0 ? v : x % 3 == 1 ? nextafter(v, 0) :
+			    nextafter(v, INFINITY);
 			break;
 		}
 		if (i % 2)
