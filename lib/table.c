@@ -272,8 +272,8 @@ probe(const struct voc_table *t, uint64_t h, const char *key, size_t len,
 /* What table_alloc(size) gives room for: a block on 2 MB pages is
  * whole pages, and the kernel clears every byte of them on first touch
  * whether used or not, so an array that grows takes all of it (on a
- * virtual machine, clearing fresh pages was a third of the time of
- * tabling 86,000 keys from 200,000 rows). */
+ * virtual machine, clearing fresh pages was up to a third of the time
+ * of tabling 86,000 keys from 200,000 rows, varying from run to run). */
 static size_t
 table_room(size_t size)
 {
