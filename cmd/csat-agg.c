@@ -407,18 +407,10 @@ lost_save(const struct voc_rating *r, struct voc_enc *e)
 }
 
 static int
-lost_num(double *x, struct voc_dec *d, struct voc_error *err)
-{
-	double v;
-
-	return voc_dec_num(d, &v, err) < 0 ? -1 : voc_stats_lost(v, x, err);
-}
-
-static int
 lost_load(struct voc_rating *r, struct voc_dec *d, struct voc_error *err)
 {
 	for (int i = 0; i < VOC_RATING_SUMS; i++)
-		if (lost_num(&r->lost[i], d, err) < 0)
+		if (voc_stats_lost(d, &r->lost[i], err) < 0)
 			return -1;
 	return 0;
 }
@@ -515,8 +507,9 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 			return -1;
 		if (voc_stats_scale(ws, &w.r.scale, err) < 0)
 			return -1;
-		if (voc_dec_next_is_num(d) && (lost_num(&w.r.w_lost, d,
-		    err) < 0 || lost_num(&w.r.w2_lost, d, err) < 0))
+		if (voc_dec_next_is_num(d) && (voc_stats_lost(d,
+		    &w.r.w_lost, err) < 0 || voc_stats_lost(d, &w.r.w2_lost,
+		    err) < 0))
 			return -1;
 		if ((i = voc_labels_word(name, len)) < 0)
 			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,

@@ -211,13 +211,12 @@ acc_load(void *st, struct voc_dec *d, const void *cfg, struct voc_error *err)
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 		    "the answers seen are out of range");
 	if (voc_dec_left(d) > 0) {
-		for (int i = 0; i < 6; i++) {
-			double x;
-
-			if (voc_dec_num(d, &x, err) < 0 || voc_stats_lost(x,
-			    i < 3 ? &v.w_lost[i] : &v.w2_lost[i - 3], err) < 0)
+		for (int i = 0; i < 3; i++)
+			if (voc_stats_lost(d, &v.w_lost[i], err) < 0)
 				return -1;
-		}
+		for (int i = 0; i < 3; i++)
+			if (voc_stats_lost(d, &v.w2_lost[i], err) < 0)
+				return -1;
 	}
 	a->seen = seen >= 0 ? (unsigned)seen : v.n[0] + v.n[1] + v.n[2] > 0 ?
 	    SEEN_UNKNOWN : 0;

@@ -29,6 +29,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "voc/state.h"
 #include "voc/stats.h"
 
 void
@@ -98,8 +99,12 @@ voc_stats_scale(long long v, int *scale, struct voc_error *err)
 }
 
 int
-voc_stats_lost(double v, double *lost, struct voc_error *err)
+voc_stats_lost(struct voc_dec *d, double *lost, struct voc_error *err)
 {
+	double v;
+
+	if (voc_dec_num(d, &v, err) < 0)
+		return -1;
 	if (!isfinite(v))
 		return voc_error_set(err, VOC_ERR_DATA, NULL, 0, "what "
 		    "rounding left out of a weighted sum is not a number");

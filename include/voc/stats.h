@@ -12,6 +12,8 @@
 
 #include "voc/error.h"
 
+struct voc_dec;
+
 /* Turns off GSL's aborting error handler; call once at start-up. */
 void voc_stats_init(void);
 
@@ -142,6 +144,9 @@ struct voc_rating {
 
 void voc_rating_add(struct voc_rating *a, double x, double weight, int top,
     int bottom);
+void voc_rating_merge(struct voc_rating *a, const struct voc_rating *b);
+void voc_rating_less(struct voc_rating *out, const struct voc_rating *a,
+    const struct voc_rating *b);
 /* The sums with what rounding left out added in, and nothing left out:
  * the best doubles for the sums, before they are read. */
 void voc_rating_settle(struct voc_rating *a);
@@ -152,12 +157,10 @@ void voc_nps_settle(struct voc_nps *a);
  * +-VOC_SCALE_MAX): rescaling by it would overflow. */
 #define VOC_SCALE_MAX 1100
 int voc_stats_scale(long long v, int *scale, struct voc_error *err);
-/* What rounding left out of a sum, read from a state file into *lost: 0,
- * or -1 with a data error when it is not a finite number. */
-int voc_stats_lost(double v, double *lost, struct voc_error *err);
-void voc_rating_merge(struct voc_rating *a, const struct voc_rating *b);
-void voc_rating_less(struct voc_rating *out, const struct voc_rating *a,
-    const struct voc_rating *b);
+/* Reads what rounding left out of a sum from a state file's values
+ * into *lost: 0, or -1 with a data error when it is not a finite
+ * number. */
+int voc_stats_lost(struct voc_dec *d, double *lost, struct voc_error *err);
 
 /*
  * Weighted answers at one point, as csat-agg counts an answer word
