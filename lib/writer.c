@@ -34,6 +34,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "voc/columns.h"
 #include "voc/error.h"
@@ -61,6 +64,8 @@ struct voc_writer {
 	int precision;
 	char *line;		/* CSV, TSV: bytes of the row not yet in fp */
 	size_t linelen, linecap;
+	char special[5];	/* what makes a CSV or TSV cell quoted */
+	size_t eollen;
 	char **names;
 	size_t ncols, col;
 	unsigned char *keep;	/* the columns written (--fields) */
@@ -305,7 +310,7 @@ drain(struct voc_writer *w)
 	rewind(w->fp);
 }
 
-static void cell(struct voc_writer *w, const char *s, int num);
+static void cell(struct voc_writer *w, const char *s, size_t len, int num);
 
 /* voc_writer_open_shaped; a part (voc_writer_part) writes neither the
  * header nor the byte-order mark. */
@@ -328,14 +333,19 @@ open_writer(FILE *fp, enum voc_outfmt fmt, int precision,
 	w->cd = w->check = (iconv_t)-1;
 	w->fmt = fmt;
 	w->precision = precision;
+	/* '"', CR, LF and the delimiter */
+	memcpy(w->special, fmt == VOC_OUT_TSV ? "\"\r\n\t" : "\"\r\n,", 5);
 	w->ncols = ncols;
 	w->eol = "\n";
+	w->eollen = 1;
 	if (shape != NULL) {
 		w->excel = shape->excel && (fmt == VOC_OUT_CSV || fmt ==
 		    VOC_OUT_TSV);
 		w->width = fmt == VOC_OUT_TABLE ? shape->width : 0;
-		if (w->excel)
+		if (w->excel) {
 			w->eol = "\r\n";
+			w->eollen = 2;
+		}
 		w->encoding = shape->encoding;
 	}
 	for (size_t i = 0; i < ncols; i++)
@@ -402,7 +412,7 @@ open_writer(FILE *fp, enum voc_outfmt fmt, int precision,
 		drain(w);
 	} else if (fmt == VOC_OUT_TABLE || fmt == VOC_OUT_MARKDOWN) {
 		for (size_t i = 0; i < ncols; i++)
-			cell(w, w->names[i], 0);
+			cell(w, w->names[i], strlen(w->names[i]), 0);
 		w->header = 1;
 	}
 	return w;
@@ -469,9 +479,10 @@ line_flush(struct voc_writer *w)
 	w->linelen = 0;
 }
 
-/* Writes one cell; s NULL is unknown, num says it is a number. */
+/* Writes one cell of len bytes; s NULL is unknown, num says it is a
+ * number. */
 static void
-cell(struct voc_writer *w, const char *s, int num)
+cell(struct voc_writer *w, const char *s, size_t len, int num)
 {
 	FILE *fp = w->fp;
 	size_t col = w->col;
@@ -516,19 +527,21 @@ cell(struct voc_writer *w, const char *s, int num)
 	} else {
 		char delim = w->fmt == VOC_OUT_CSV ? ',' : '\t';
 
-		/* Delimiters and numbers (digits, a sign, '.' and 'e': never
-		 * quoted) are gathered into one write a row; a text cell
-		 * goes through put_csv, after what is gathered. */
+		/* Delimiters, numbers (digits, a sign, '.' and 'e': never
+		 * quoted) and text that needs no quotes are gathered into
+		 * one write a row; other text goes through put_csv, after
+		 * what is gathered. */
 		if (col != w->firstkeep)
 			line_put(w, &delim, 1);
-		if (s != NULL && num)
-			line_put(w, s, strlen(s));
+		if (s != NULL && (num || (s[strcspn(s, w->special)] == '\0' &&
+		    !(w->excel && formula_like(s)))))
+			line_put(w, s, len);
 		else if (s != NULL) {
 			line_flush(w);
 			put_csv(fp, s, delim, w->excel && formula_like(s));
 		}
 		if (col == w->lastkeep) {
-			line_put(w, w->eol, strlen(w->eol));
+			line_put(w, w->eol, w->eollen);
 			line_flush(w);
 			drain(w);
 		}
@@ -538,7 +551,7 @@ cell(struct voc_writer *w, const char *s, int num)
 void
 voc_writer_str(struct voc_writer *w, const char *s)
 {
-	cell(w, s, 0);
+	cell(w, s, s != NULL ? strlen(s) : 0, 0);
 }
 
 /* 10^0 .. 10^19, every power of ten below 2^64. */
@@ -551,17 +564,19 @@ static const uint64_t pow10_u64[20] = {
 	10000000000000000000ULL
 };
 
+/* 00 to 99. */
+static const char pairs[] =
+    "0001020304050607080910111213141516171819"
+    "2021222324252627282930313233343536373839"
+    "4041424344454647484950515253545556575859"
+    "6061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 /* The decimal digits of u, most significant first; returns how many.
  * Two digits a division. */
 static int
 put_u64(uint64_t u, char *o)
 {
-	static const char pairs[] =
-	    "0001020304050607080910111213141516171819"
-	    "2021222324252627282930313233343536373839"
-	    "4041424344454647484950515253545556575859"
-	    "6061626364656667686970717273747576777879"
-	    "8081828384858687888990919293949596979899";
 	char t[20], *e = t + sizeof(t), *p = e;
 
 	while (u >= 100) {
@@ -580,24 +595,26 @@ put_u64(uint64_t u, char *o)
 	return (int)(e - p);
 }
 
-/* A whole number as printf's %lld writes it. */
-static void
+/* A whole number as printf's %lld writes it; returns its length. */
+static size_t
 put_ll(long long v, char *buf)
 {
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	int n = put_u64(u, buf + (v < 0));
 
-	if (v < 0)
-		*buf++ = '-';
-	buf[put_u64(u, buf)] = '\0';
+	buf[0] = v < 0 ? '-' : buf[0];
+	n += v < 0;
+	buf[n] = '\0';
+	return (size_t)n;
 }
 
 void
 voc_writer_int(struct voc_writer *w, long long v)
 {
 	char buf[32];
+	size_t n = put_ll(v, buf);
 
-	put_ll(v, buf);
-	cell(w, buf, 1);
+	cell(w, buf, n, 1);
 }
 
 /*
@@ -614,36 +631,86 @@ voc_writer_int(struct voc_writer *w, long long v)
 /*
  * The shortest() of 10^-4 <= |v| < 10^15 that is not a whole number,
  * without printf or strtod (their multi-precision arithmetic was most of
- * the time of writing a table of 100,000 groups), in exact integers:
- * v = m / 2^s, and for p = 15, 16, 17 the digits D = m 10^k / 2^s
- * rounded half to even (as printf rounds), which read back as v when
- * D 10^-k lies inside v's rounding interval,
- *   (2m - 1) 10^k  <  2 D 2^s  <  (2m + 1) 10^k
- * (ends included when m is even; the lower end is m - 1/4 when m is a
- * power of two, the gap below it being half as wide).  m < 2^53, s <= 66,
- * D < 10^17 and k <= 20 keep every product below 2^126.  Returns 1, or 0 to use
- * printf.
+ * the time of writing a table of 100,000 groups), in exact integers.
+ * v = m / 2^s.  With x the decimal exponent of v's first digit, N =
+ * m 10^k for k = 16 - x is v in units of 10^-k: q + r / 2^s, q its 17
+ * digits.  The p-digit form (p = 15, 16, 17, as printf rounds: half to
+ * even) is C = q rounded to a multiple of 10^(17 - p); it reads back as
+ * v when C lies in v's rounding interval, half a unit of m either side:
+ *   2 |C 2^s - N| = 2 |(C - q) 2^s - r|  <=  10^k
+ * (ends included when m is even; below a power of two, m = 2^52, the gap
+ * below is half as wide).  m < 2^53, s <= 66 and k <= 21 keep every
+ * product below 2^128.  The three forms are tried together and the
+ * shortest that reads back taken, without a branch on the digits (which
+ * vary from number to number, and a mispredicted branch cost more than
+ * the arithmetic).  Returns the length written, or 0 to use printf.
  */
 __extension__ typedef unsigned __int128 u128;
+__extension__ typedef __int128 i128;
 
-/* Whether 10^x <= m / 2^s, exactly (-4 <= x <= 14, m < 2^53, s <= 66). */
-static int
-pow10_le(int x, u128 m, int s)
+/* 10^0 .. 10^21. */
+#define P10(i) (i < 20 ? (u128)pow10_u64[i] : (u128)pow10_u64[19] * \
+    pow10_u64[i - 19])
+static const u128 pow10_u128[22] = {
+	P10(0), P10(1), P10(2), P10(3), P10(4), P10(5), P10(6), P10(7),
+	P10(8), P10(9), P10(10), P10(11), P10(12), P10(13), P10(14), P10(15),
+	P10(16), P10(17), P10(18), P10(19), P10(20), P10(21)
+};
+#undef P10
+
+/* The least double >= 10^j, j = -4 .. 15, so that a >= 10^j exactly when
+ * a >= pow10_ceil[j + 4]: the nearest double to 10^-4 .. 10^-1 lies
+ * above it, and 1 .. 10^15 are doubles. */
+static const double pow10_ceil[20] = {
+	1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+	1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
+};
+
+/* Exactly 8 digits of v < 10^8, two at a time. */
+static inline void
+put8(uint32_t v, char *o)
 {
-	return x >= 0 ? ((u128)pow10_u64[x] << s) <= m :
-	    ((u128)1 << s) <= m * pow10_u64[-x];
+	uint32_t hi = v / 10000, lo = v % 10000;
+
+	memcpy(o, pairs + 2 * (hi / 100), 2);
+	memcpy(o + 2, pairs + 2 * (hi % 100), 2);
+	memcpy(o + 4, pairs + 2 * (lo / 100), 2);
+	memcpy(o + 6, pairs + 2 * (lo % 100), 2);
 }
 
-static int
+/* q + r / 2^s rounded to a multiple of div, half to even; whether it
+ * reads back as m / 2^s, 10^k being pk (see above), in *ok. */
+static inline __attribute__((always_inline)) uint64_t
+round_to(uint64_t q, u128 r, int s, uint64_t m, u128 pk, uint64_t div,
+    int *ok)
+{
+	uint64_t t = q / div, rem = q - t * div;
+	/* rem + r / 2^s against div / 2, both times 2^(s + 1). */
+	u128 twice = ((u128)rem << (s + 1)) + 2 * r, half = (u128)div << s;
+
+	t += (uint64_t)(twice > half) | ((uint64_t)(twice == half) & t & 1);
+	/* 2 (C 2^s - N) = 2 (C - q) 2^s - 2 r, its size in off: with &
+	 * and |, not && and || (the outcomes vary from number to number,
+	 * and a mispredicted branch cost more than the arithmetic). */
+	i128 d = ((i128)(t * div) - (i128)q) * ((i128)1 << (s + 1)) -
+	    (i128)(2 * r);
+	u128 below = (u128)(d < 0), off = ((u128)d ^ -below) + below;
+
+	off <<= below & (m == 1ULL << 52);
+	*ok = off < pk + ((m & 1) == 0);
+	return t * div;
+}
+
+static size_t
 shortest_exact(double v, char *buf, size_t size)
 {
 	double a = fabs(v);
-	int e2, s, x, p, k = 0;
-	u128 m;
-	uint64_t d = 0, bits;
-	char dig[20], *o = buf;
+	int e2, s, k, x, n, ok15, ok16, ok17;
+	uint64_t bits, m, q, c, c15, c16;
+	u128 prod, r;
+	char dig[32], *o = buf;
 
-	if (!(a >= 1e-4 && a < 1e15) || size < 32)
+	if (!(a >= 1e-4 && a < 1e15) || size < 48)
 		return 0;
 	/* a is normal: m is its 53-bit significand, with the hidden bit. */
 	memcpy(&bits, &a, sizeof(bits));
@@ -652,84 +719,74 @@ shortest_exact(double v, char *buf, size_t size)
 	s = 1075 - e2;			/* a = m / 2^s */
 	if (s <= 0 || s > 66)
 		return 0;
-	/* x: the decimal exponent of the first digit, 10^x <= a < 10^(x+1):
-	 * floor((e2 - 1023) log10 2) is it or one less (78913 / 2^18 is
-	 * log10 2 to the precision needed); then settled exactly (10^x <=
-	 * m / 2^s). */
+	/* x: floor((e2 - 1023) log10 2) (78913 / 2^18 is log10 2 to the
+	 * precision needed) is x or one less. */
 	x = ((e2 - 1023) * 78913) >> 18;
-	x = x < -4 ? -4 : x > 14 ? 14 : x;
-	while (x > -4 && !pow10_le(x, m, s))
-		x--;
-	while (x < 14 && pow10_le(x + 1, m, s))
-		x++;
-	for (p = 15; p <= 17; p++) {
-		u128 pk, q, r, half, lo, hi, t4;
+	if (x < -5 || x > 14)
+		return 0;
+	x += a >= pow10_ceil[x + 5];
+	k = 16 - x;
+	prod = m * pow10_u128[k];
+	q = (uint64_t)(prod >> s);
+	r = prod & (((u128)1 << s) - 1);
+	if (q < pow10_u64[16] || q >= pow10_u64[17])
+		return 0;
+	c15 = round_to(q, r, s, m, pow10_u128[k], 100, &ok15);
+	c16 = round_to(q, r, s, m, pow10_u128[k], 10, &ok16);
+	c = round_to(q, r, s, m, pow10_u128[k], 1, &ok17);
+	/* The shortest that reads back; 17 digits always do. */
+	c = ok16 ? c16 : c;
+	c = ok15 ? c15 : c;
+	/* Rounding carried C to 10^17: not a 17-digit form. */
+	if (!ok17 || c >= pow10_u64[17])
+		return 0;
+	dig[0] = (char)('0' + (int)(c / pow10_u64[16]));
+	put8((uint32_t)(c / 100000000 % 100000000), dig + 1);
+	put8((uint32_t)(c % 100000000), dig + 9);
+	/* n digits without the zeros that end the fraction. */
+	{
+		/* dig[0] is not a zero (C >= 10^16): the zeros that end
+		 * dig[1..16], from the bits of the bytes that are. */
+		__m128i z = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)
+		    (const void *)(dig + 1)), _mm_set1_epi8('0'));
+		unsigned nz = ~(unsigned)_mm_movemask_epi8(z) & 0xFFFF;
 
-		k = p - 1 - x;		/* 0 .. 20 */
-		pk = k < 20 ? (u128)pow10_u64[k] : (u128)pow10_u64[19] * 10;
-		q = (m * pk) >> s;
-		r = (m * pk) & (((u128)1 << s) - 1);
-		half = (u128)1 << (s - 1);
-		if (r > half || (r == half && (q & 1)))
-			q++;
-		d = (uint64_t)q;	/* below 10^17 + 1 */
-		/* Times 4: 4 D 2^s against (4m - 2) 10^k, or (4m - 1) 10^k
-		 * below a power of two, and (4m + 2) 10^k. */
-		t4 = q << (s + 2);
-		hi = (4 * m + 2) * pk;
-		lo = (m == (u128)1 << 52 ? 4 * m - 1 : 4 * m - 2) * pk;
-		int in = (m & 1) == 0 ? t4 >= lo && t4 <= hi : t4 > lo &&
-		    t4 < hi;
-		if (in)
-			break;
+		n = 17 - (__builtin_clz(nz << 16 | 0x8000));
+		n = n > x + 1 ? n : x + 1;
 	}
-	if (p > 17)
-		return 0;
-	/* D has p digits, unless rounding carried it to 10^p. */
-	if (d >= pow10_u64[p])
-		return 0;
-	int n = put_u64(d, dig);
-	if (n != p)
-		return 0;
-	while (n > 1 && dig[n - 1] == '0' && n > x + 1)
-		n--;
-	if (v < 0)
-		*o++ = '-';
+	memset(dig + 17, '0', sizeof(dig) - 17);
+	*o = '-';
+	o += v < 0;
 	if (x < 0) {
-		*o++ = '0';
-		*o++ = '.';
-		for (int i = 0; i < -x - 1; i++)
-			*o++ = '0';
-		memcpy(o, dig, (size_t)n);
-		o += n;
+		/* 0., -x - 1 zeros, the digits */
+		memcpy(o, "0.000", 5);
+		memcpy(o + 1 - x, dig, 24);
+		o += 1 - x + n;
 	} else {
-		memcpy(o, dig, (size_t)x + 1);
-		o += x + 1;
-		if (n > x + 1) {
-			*o++ = '.';
-			memcpy(o, dig + x + 1, (size_t)(n - x - 1));
-			o += n - x - 1;
-		}
+		/* x + 1 digits, the point, the rest */
+		memcpy(o, dig, 16);
+		o[x + 1] = '.';
+		memcpy(o + x + 2, dig + x + 1, 16);
+		o += n > x + 1 ? n + 1 : x + 1;
 	}
 	*o = '\0';
-	return 1;
+	return (size_t)(o - buf);
 }
 
-/* Returns 1 when written here (digits, a sign and a point only), 0 when
- * printf wrote it. */
-static int
+/* Returns the length when written here (digits, a sign and a point
+ * only), 0 when printf wrote it. */
+static size_t
 shortest(double v, char *buf, size_t size)
 {
 	int p, exp;
+	size_t n;
 	char *e;
 
 	if (v == (double)(long long)v && v > -9007199254740992.0 &&
-	    v < 9007199254740992.0 && size >= 32) {
-		put_ll((long long)v, buf);
-		return 1;
-	}
-	if (shortest_exact(v, buf, size))
-		return 1;
+	    v < 9007199254740992.0 && size >= 32)
+		return put_ll((long long)v, buf);
+	if ((n = shortest_exact(v, buf, size)) > 0)
+		return n;
 	/* Subnormals carry fewer than 53 bits: search from 1 digit. */
 	for (p = fabs(v) < DBL_MIN ? 1 : 15; p < 17; p++) {
 		snprintf(buf, size, "%.*g", p, v);
@@ -764,33 +821,43 @@ point(char *buf)
 			*p = '.';
 }
 
-void
-voc_writer_format_num(double v, int precision, char *buf, size_t size)
+/* voc_writer_format_num; returns the length. */
+static size_t
+format_num(double v, int precision, char *buf, size_t size)
 {
+	size_t n;
+
 	if (isnan(v) || isinf(v)) {
 		buf[0] = '\0';
-		return;
+		return 0;
 	}
 	if (v == 0)
 		v = 0;	/* no "-0" */
 	if (precision < 0) {
-		if (shortest(v, buf, size))
-			return;
+		if ((n = shortest(v, buf, size)) > 0)
+			return n;
 	} else
 		snprintf(buf, size, "%.*f", precision, v);
 	point(buf);
 	/* No "-0.00": a value that rounds to zero is zero. */
 	if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
 		memmove(buf, buf + 1, strlen(buf));
+	return strlen(buf);
+}
+
+void
+voc_writer_format_num(double v, int precision, char *buf, size_t size)
+{
+	format_num(v, precision, buf, size);
 }
 
 void
 voc_writer_num(struct voc_writer *w, double v)
 {
 	char buf[64];
+	size_t n = format_num(v, w->precision, buf, sizeof(buf));
 
-	voc_writer_format_num(v, w->precision, buf, sizeof(buf));
-	cell(w, buf[0] ? buf : NULL, 1);
+	cell(w, n > 0 ? buf : NULL, n, 1);
 }
 
 void
@@ -824,13 +891,13 @@ voc_writer_pvalue(struct voc_writer *w, double p)
 	char buf[64];
 
 	voc_writer_format_pvalue(p, w->precision, buf, sizeof(buf));
-	cell(w, buf[0] ? buf : NULL, 1);
+	cell(w, buf[0] ? buf : NULL, strlen(buf), 1);
 }
 
 void
 voc_writer_null(struct voc_writer *w)
 {
-	cell(w, NULL, 1);
+	cell(w, NULL, 0, 1);
 }
 
 /* A markdown cell: pipes escaped, so a value cannot end the cell. */

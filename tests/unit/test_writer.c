@@ -99,7 +99,7 @@ reference(double v, char *buf, size_t size)
 
 /* Random doubles of every size the writer meets, the sums of two
  * decimals (0.1 + 0.2) whose shortest form needs 17 digits, and powers
- * of two with their neighbours. */
+ * of ten and of two with their neighbours. */
 static int
 shortest_agrees(int n)
 {
@@ -113,7 +113,7 @@ shortest_agrees(int n)
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
-		switch (i % 5) {
+		switch (i % 6) {
 		case 0:		/* any mantissa, exponent 2^-20 .. 2^55 */
 			v = ldexp((double)(x >> 11) / 9007199254740992.0,
 			    (int)(x % 76) - 20);
@@ -127,6 +127,12 @@ shortest_agrees(int n)
 			break;
 		case 3:
 			v = (double)(x % 1000) / 10 + (double)(x % 7) / 10;
+			break;
+		case 4:		/* a power of ten (where the first digit's
+				 * exponent changes) or a neighbour */
+			v = pow(10, (double)(x % 24) - 6);
+			v = x % 3 == 0 ? v : x % 3 == 1 ? nextafter(v, 0) :
+			    nextafter(v, INFINITY);
 			break;
 		default:	/* a power of two (its gap below is half as
 				 * wide) or a neighbour */
