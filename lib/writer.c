@@ -453,8 +453,9 @@ escape:
 }
 
 /* Appends len bytes to the row's line buffer. */
-static void
-line_put(struct voc_writer *w, const char *s, size_t len)
+/* Room for len more bytes of the row; where they go, or NULL. */
+static char *
+line_room(struct voc_writer *w, size_t len)
 {
 	if (w->linelen + len > w->linecap) {
 		size_t cap = (w->linelen + len) * 2 + 256;
@@ -462,12 +463,22 @@ line_put(struct voc_writer *w, const char *s, size_t len)
 
 		if (b == NULL) {
 			w->oom = 1;
-			return;
+			return NULL;
 		}
 		w->line = b;
 		w->linecap = cap;
 	}
-	memcpy(w->line + w->linelen, s, len);
+	return w->line + w->linelen;
+}
+
+static void
+line_put(struct voc_writer *w, const char *s, size_t len)
+{
+	char *o = line_room(w, len);
+
+	if (o == NULL)
+		return;
+	memcpy(o, s, len);
 	w->linelen += len;
 }
 
@@ -479,17 +490,73 @@ line_flush(struct voc_writer *w)
 	w->linelen = 0;
 }
 
+/* The next cell's column in *col; 0 when it is not written (a column
+ * --fields left out, a value the output encoding cannot hold, an error
+ * before). */
+static int
+cell_open(struct voc_writer *w, const char *s, size_t *col)
+{
+	*col = w->col;
+	w->col = (w->col + 1) % w->ncols;
+	return w->bad == NULL && w->fail == NULL && !w->oom &&
+	    w->keep[*col] && (s == NULL || encodable(w, s));
+}
+
+/* After a CSV or TSV cell: the row's end, after its last column. */
+static void
+row_end(struct voc_writer *w, size_t col)
+{
+	if (col == w->lastkeep) {
+		line_put(w, w->eol, w->eollen);
+		line_flush(w);
+		drain(w);
+	}
+}
+
+/*
+ * CSV and TSV in UTF-8 take a number straight into the row (a number
+ * needs no quotes, and no check of its encoding): num_open opens its
+ * cell and returns where it goes, with room for NUM_ROOM bytes (NULL:
+ * the cell is not written), and num_close takes its end.
+ */
+#define NUM_ROOM 64
+
+static int
+direct(const struct voc_writer *w)
+{
+	return (w->fmt == VOC_OUT_CSV || w->fmt == VOC_OUT_TSV) &&
+	    w->check == (iconv_t)-1;
+}
+
+static char *
+num_open(struct voc_writer *w, size_t *col)
+{
+	char *o;
+
+	if (!cell_open(w, "", col) || (o = line_room(w, 1 + NUM_ROOM)) ==
+	    NULL)
+		return NULL;
+	if (*col != w->firstkeep)
+		*o++ = w->fmt == VOC_OUT_CSV ? ',' : '\t';
+	return o;
+}
+
+static void
+num_close(struct voc_writer *w, size_t col, const char *end)
+{
+	w->linelen = (size_t)(end - w->line);
+	row_end(w, col);
+}
+
 /* Writes one cell of len bytes; s NULL is unknown, num says it is a
  * number. */
 static void
 cell(struct voc_writer *w, const char *s, size_t len, int num)
 {
 	FILE *fp = w->fp;
-	size_t col = w->col;
+	size_t col;
 
-	w->col = (w->col + 1) % w->ncols;
-	if (w->bad != NULL || w->fail != NULL || w->oom || !w->keep[col] ||
-	    (s != NULL && !encodable(w, s)))
+	if (!cell_open(w, s, &col))
 		return;
 	if (w->fmt == VOC_OUT_TABLE || w->fmt == VOC_OUT_MARKDOWN) {
 		if (w->ncells == w->cap) {
@@ -540,11 +607,7 @@ cell(struct voc_writer *w, const char *s, size_t len, int num)
 			line_flush(w);
 			put_csv(fp, s, delim, w->excel && formula_like(s));
 		}
-		if (col == w->lastkeep) {
-			line_put(w, w->eol, w->eollen);
-			line_flush(w);
-			drain(w);
-		}
+		row_end(w, col);
 	}
 }
 
@@ -611,10 +674,15 @@ put_ll(long long v, char *buf)
 void
 voc_writer_int(struct voc_writer *w, long long v)
 {
-	char buf[32];
-	size_t n = put_ll(v, buf);
+	char buf[32], *o;
+	size_t col;
 
-	cell(w, buf, n, 1);
+	if (direct(w)) {
+		if ((o = num_open(w, &col)) != NULL)
+			num_close(w, col, o + put_ll(v, o));
+		return;
+	}
+	cell(w, buf, put_ll(v, buf), 1);
 }
 
 /*
@@ -854,9 +922,16 @@ voc_writer_format_num(double v, int precision, char *buf, size_t size)
 void
 voc_writer_num(struct voc_writer *w, double v)
 {
-	char buf[64];
-	size_t n = format_num(v, w->precision, buf, sizeof(buf));
+	char buf[NUM_ROOM], *o;
+	size_t n, col;
 
+	if (direct(w)) {
+		if ((o = num_open(w, &col)) != NULL)
+			num_close(w, col, o + format_num(v, w->precision, o,
+			    NUM_ROOM));
+		return;
+	}
+	n = format_num(v, w->precision, buf, sizeof(buf));
 	cell(w, n > 0 ? buf : NULL, n, 1);
 }
 
