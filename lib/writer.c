@@ -34,9 +34,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "voc/columns.h"
 #include "voc/error.h"
@@ -700,21 +697,21 @@ voc_writer_int(struct voc_writer *w, long long v)
  * The shortest() of 10^-4 <= |v| < 10^15 that is not a whole number,
  * without printf or strtod (their multi-precision arithmetic was most of
  * the time of writing a table of 100,000 groups), in exact integers.
- * v = m / 2^s.  With x the decimal exponent of v's first digit, N =
- * m 10^k for k = 16 - x is v in units of 10^-k: q + r / 2^s, q its 17
- * digits.  The p-digit form (p = 15, 16, 17, as printf rounds: half to
- * even) is C = q rounded to a multiple of 10^(17 - p); it reads back as
- * v when C lies in v's rounding interval, half a unit of m either side:
- *   2 |C 2^s - N| = 2 |(C - q) 2^s - r|  <=  10^k
- * (ends included when m is even; below a power of two, m = 2^52, the gap
- * below is half as wide).  m < 2^53, s <= 66 and k <= 21 keep every
- * product below 2^128.  The three forms are tried together and the
- * shortest that reads back taken, without a branch on the digits (which
- * vary from number to number, and a mispredicted branch cost more than
- * the arithmetic).  Returns the length written, or 0 to use printf.
+ * v = m / 2^s.  With x the decimal exponent of v's first digit, v in
+ * units of 10^-k, k = 16 - x, is m 10^k / 2^s = q + F / 2^67: q its 17
+ * digits, F exact (s <= 66).  Half a unit of m either side of it, the
+ * numbers that read back as v, is W = 10^k / 2^(s + 1), exact in the
+ * same fixed point.  The p-digit form (p = 15, 16, 17, as printf rounds:
+ * half to even) is C = q rounded to a multiple of 10^(17 - p); it reads
+ * back as v when it lies within W of v (ends included when m is even;
+ * below a power of two, m = 2^52, the gap below is half as wide).
+ * Everything stays below 2^126 (m < 2^53, W < 12).  The three forms are
+ * tried together and the shortest that reads back taken, without a
+ * branch on the digits (which vary from number to number, and a
+ * mispredicted branch cost more than the arithmetic).  Returns the
+ * length written, or 0 to use printf.
  */
 __extension__ typedef unsigned __int128 u128;
-__extension__ typedef __int128 i128;
 
 /* 10^0 .. 10^21. */
 #define P10(i) (i < 20 ? (u128)pow10_u64[i] : (u128)pow10_u64[19] * \
@@ -746,26 +743,37 @@ put8(uint32_t v, char *o)
 	memcpy(o + 6, pairs + 2 * (lo % 100), 2);
 }
 
-/* q + r / 2^s rounded to a multiple of div, half to even; whether it
- * reads back as m / 2^s, 10^k being pk (see above), in *ok. */
+/* How many of the 8 bytes at p are '0' counting back from the last. */
+static inline int
+zeros_after(const char *p)
+{
+	uint64_t z;
+
+	memcpy(&z, p, 8);
+	z ^= 0x3030303030303030ULL;
+	if (z == 0)
+		return 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_ctzll(z) >> 3;
+#else
+	return __builtin_clzll(z) >> 3;
+#endif
+}
+
+/* q + F / 2^67 rounded to a multiple of div, half to even; whether it
+ * lies in [lo, hi] (odd: in (lo, hi)), in *ok.  & and |, not && and ||:
+ * the outcomes vary from number to number. */
 static inline __attribute__((always_inline)) uint64_t
-round_to(uint64_t q, u128 r, int s, uint64_t m, u128 pk, uint64_t div,
+round_to(uint64_t q, u128 f, uint64_t div, u128 lo, u128 hi, int odd,
     int *ok)
 {
 	uint64_t t = q / div, rem = q - t * div;
-	/* rem + r / 2^s against div / 2, both times 2^(s + 1). */
-	u128 twice = ((u128)rem << (s + 1)) + 2 * r, half = (u128)div << s;
+	/* rem + F / 2^67 against div / 2, both times 2^68 */
+	u128 twice = ((u128)rem << 68) + 2 * f, half = (u128)div << 67, c;
 
 	t += (uint64_t)(twice > half) | ((uint64_t)(twice == half) & t & 1);
-	/* 2 (C 2^s - N) = 2 (C - q) 2^s - 2 r, its size in off: with &
-	 * and |, not && and || (the outcomes vary from number to number,
-	 * and a mispredicted branch cost more than the arithmetic). */
-	i128 d = ((i128)(t * div) - (i128)q) * ((i128)1 << (s + 1)) -
-	    (i128)(2 * r);
-	u128 below = (u128)(d < 0), off = ((u128)d ^ -below) + below;
-
-	off <<= below & (m == 1ULL << 52);
-	*ok = off < pk + ((m & 1) == 0);
+	c = (u128)(t * div) << 67;
+	*ok = (c >= lo + (unsigned)odd) & (c + (unsigned)odd <= hi);
 	return t * div;
 }
 
@@ -775,7 +783,7 @@ shortest_exact(double v, char *buf, size_t size)
 	double a = fabs(v);
 	int e2, s, k, x, n, ok15, ok16, ok17;
 	uint64_t bits, m, q, c, c15, c16;
-	u128 prod, r;
+	u128 pk, prod, f, w, vf, lo, hi;
 	char dig[32], *o = buf;
 
 	if (!(a >= 1e-4 && a < 1e15) || size < 48)
@@ -794,14 +802,19 @@ shortest_exact(double v, char *buf, size_t size)
 		return 0;
 	x += a >= pow10_ceil[x + 5];
 	k = 16 - x;
-	prod = m * pow10_u128[k];
+	pk = pow10_u128[k];
+	prod = m * pk;
 	q = (uint64_t)(prod >> s);
-	r = prod & (((u128)1 << s) - 1);
 	if (q < pow10_u64[16] || q >= pow10_u64[17])
 		return 0;
-	c15 = round_to(q, r, s, m, pow10_u128[k], 100, &ok15);
-	c16 = round_to(q, r, s, m, pow10_u128[k], 10, &ok16);
-	c = round_to(q, r, s, m, pow10_u128[k], 1, &ok17);
+	f = (prod & (((u128)1 << s) - 1)) << (67 - s);
+	w = pk << (66 - s);		/* W 2^67; 10^k is even */
+	vf = ((u128)q << 67) + f;
+	hi = vf + w;
+	lo = vf - (m == 1ULL << 52 ? w >> 1 : w);
+	c15 = round_to(q, f, 100, lo, hi, (int)(m & 1), &ok15);
+	c16 = round_to(q, f, 10, lo, hi, (int)(m & 1), &ok16);
+	c = round_to(q, f, 1, lo, hi, (int)(m & 1), &ok17);
 	/* The shortest that reads back; 17 digits always do. */
 	c = ok16 ? c16 : c;
 	c = ok15 ? c15 : c;
@@ -811,17 +824,12 @@ shortest_exact(double v, char *buf, size_t size)
 	dig[0] = (char)('0' + (int)(c / pow10_u64[16]));
 	put8((uint32_t)(c / 100000000 % 100000000), dig + 1);
 	put8((uint32_t)(c % 100000000), dig + 9);
-	/* n digits without the zeros that end the fraction. */
-	{
-		/* dig[0] is not a zero (C >= 10^16): the zeros that end
-		 * dig[1..16], from the bits of the bytes that are. */
-		__m128i z = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)
-		    (const void *)(dig + 1)), _mm_set1_epi8('0'));
-		unsigned nz = ~(unsigned)_mm_movemask_epi8(z) & 0xFFFF;
-
-		n = 17 - (__builtin_clz(nz << 16 | 0x8000));
-		n = n > x + 1 ? n : x + 1;
-	}
+	/* n digits without the zeros that end the fraction: dig[0] is not
+	 * a zero (C >= 10^16), and an XOR of eight digits with "00000000"
+	 * leaves a zero byte for each zero. */
+	n = zeros_after(dig + 9);
+	n = 17 - (n < 8 ? n : 8 + zeros_after(dig + 1));
+	n = n > x + 1 ? n : x + 1;
 	memset(dig + 17, '0', sizeof(dig) - 17);
 	*o = '-';
 	o += v < 0;
