@@ -449,8 +449,8 @@ escape:
 	return voc_error_escape(s, len, SIZE_MAX, buf, size);
 }
 
-/* Appends len bytes to the row's line buffer. */
-/* Room for len more bytes of the row; where they go, or NULL. */
+/* Room for len more bytes of the row's line buffer; where they go, or
+ * NULL. */
 static char *
 line_room(struct voc_writer *w, size_t len)
 {
@@ -468,6 +468,7 @@ line_room(struct voc_writer *w, size_t len)
 	return w->line + w->linelen;
 }
 
+/* Appends len bytes to the row's line buffer. */
 static void
 line_put(struct voc_writer *w, const char *s, size_t len)
 {
