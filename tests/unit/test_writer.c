@@ -98,8 +98,9 @@ reference(double v, char *buf, size_t size)
 }
 
 /* Random doubles of every size the writer meets, the sums of two
- * decimals (0.1 + 0.2) whose shortest form needs 17 digits, and powers
- * of ten and of two with their neighbours. */
+ * decimals (0.1 + 0.2) whose shortest form needs 17 digits, decimals of
+ * 14 to 17 digits read as doubles (where 15, 16 and 17 digits part),
+ * and powers of ten and of two with their neighbours; either sign. */
 static int
 shortest_agrees(int n)
 {
@@ -113,7 +114,7 @@ shortest_agrees(int n)
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
-		switch (i % 6) {
+		switch (i % 7) {
 		case 0:		/* any mantissa, exponent 2^-20 .. 2^55 */
 			v = ldexp((double)(x >> 11) / 9007199254740992.0,
 			    (int)(x % 76) - 20);
@@ -128,7 +129,23 @@ shortest_agrees(int n)
 		case 3:
 			v = (double)(x % 1000) / 10 + (double)(x % 7) / 10;
 			break;
-		case 4:		/* a power of ten (where the first digit's
+		case 4: {	/* 14 to 17 digits, 10^-6 .. 10^15, read
+				 * back as a double, or a neighbour */
+			char s[40];
+			int digits = 14 + (int)(x % 4);
+			uint64_t y = x * 0x9E3779B97F4A7C15ULL,
+			    d = 1 + x / 7 % 9;
+
+			for (int k = 1; k < digits; k++, y /= 10)
+				d = d * 10 + y % 10;
+			snprintf(s, sizeof(s), "%llue%d", (unsigned long long)d,
+			    (int)(x >> 8 & 31) % 22 - 5 - digits);
+			v = strtod(s, NULL);
+			v = x % 3 == 0 ? v : x % 3 == 1 ? nextafter(v, 0) :
+			    nextafter(v, INFINITY);
+			break;
+		}
+		case 5:		/* a power of ten (where the first digit's
 				 * exponent changes) or a neighbour */
 			v = pow(10, (double)(x % 24) - 6);
 			v = x % 3 == 0 ? v : x % 3 == 1 ? nextafter(v, 0) :
@@ -141,7 +158,7 @@ shortest_agrees(int n)
 			    nextafter(v, INFINITY);
 			break;
 		}
-		if (i % 2)
+		if (x >> 63)
 			v = -v;
 		voc_writer_format_num(v, -1, a, sizeof(a));
 		reference(v == 0 ? 0 : v, b, sizeof(b));
