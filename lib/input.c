@@ -579,6 +579,12 @@ voc_input_width(const struct voc_input *in)
 	return voc_reader_width(in->r);
 }
 
+uint64_t
+voc_input_used(const struct voc_input *in)
+{
+	return voc_reader_used(in->r);
+}
+
 int
 voc_input_hold(struct voc_input *in, int on)
 {

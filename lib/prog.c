@@ -520,6 +520,7 @@ struct batch {
 	size_t keyoff[BATCH];
 	size_t n;
 	size_t width;		/* the columns a held row keeps */
+	uint64_t used;		/* of those, the ones copied */
 	const char **field;	/* BATCH rows of stride fields */
 	size_t *len;
 	size_t stride;
@@ -567,13 +568,16 @@ batch_add(struct batch *b, const struct voc_record *rec)
 	if (nf > b->stride) {
 		size_t stride = nf * 2;
 		const char **f = malloc(BATCH * stride * sizeof(*f));
-		size_t *l = malloc(BATCH * stride * sizeof(*l));
+		size_t *l = calloc(BATCH * stride, sizeof(*l));
 
 		if (f == NULL || l == NULL) {
 			free(f);
 			free(l);
 			return -1;
 		}
+		/* A column not copied reads as "" (see below). */
+		for (size_t j = 0; j < BATCH * stride; j++)
+			f[j] = "";
 		for (size_t j = 0; j < i; j++) {
 			memcpy(f + j * stride, b->field + j * b->stride,
 			    b->row[j].nfields * sizeof(*f));
@@ -601,11 +605,21 @@ batch_add(struct batch *b, const struct voc_record *rec)
 		for (size_t j = 0; j < i; j++)
 			b->rec[j].key = b->keys + b->keyoff[j];
 	}
-	/* A few columns: a loop, not two calls. */
-	for (size_t j = 0; j < nf; j++) {
-		b->field[i * b->stride + j] = rec->row->field[j];
-		b->len[i * b->stride + j] = rec->row->len[j];
-	}
+	/* Only the columns named (the step reads no other; the rest read
+	 * as "", as past the width): a few, a loop, not two calls. */
+	if (b->used != ~0ULL) {
+		for (uint64_t m = b->used & (nf < 64 ? (1ULL << nf) - 1 :
+		    ~0ULL); m != 0; m &= m - 1) {
+			size_t j = (size_t)__builtin_ctzll(m);
+
+			b->field[i * b->stride + j] = rec->row->field[j];
+			b->len[i * b->stride + j] = rec->row->len[j];
+		}
+	} else
+		for (size_t j = 0; j < nf; j++) {
+			b->field[i * b->stride + j] = rec->row->field[j];
+			b->len[i * b->stride + j] = rec->row->len[j];
+		}
 	b->row[i] = *rec->row;
 	b->row[i].nfields = nf;
 	b->row[i].field = b->field + i * b->stride;
@@ -624,7 +638,8 @@ batch_add(struct batch *b, const struct voc_record *rec)
 static int
 step_batched(struct voc_run *run, struct voc_error *err)
 {
-	struct batch b = {.run = run, .width = voc_input_width(run->in)};
+	struct batch b = {.run = run, .width = voc_input_width(run->in),
+	    .used = voc_input_used(run->in)};
 	struct voc_record rec;
 	struct voc_error held;
 	int rc;

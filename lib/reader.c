@@ -600,12 +600,19 @@ voc_reader_use(struct voc_reader *r, size_t idx)
 {
 	if (idx + 1 > r->need)
 		r->need = idx + 1;
+	r->used |= idx < 64 ? 1ULL << idx : ~0ULL;
 }
 
 void
 voc_reader_limit(struct voc_reader *r)
 {
 	r->limit = 1;
+}
+
+uint64_t
+voc_reader_used(const struct voc_reader *r)
+{
+	return r->limit && r->need > 0 ? r->used : ~0ULL;
 }
 
 size_t

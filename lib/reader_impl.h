@@ -85,6 +85,7 @@ struct voc_reader {
 	struct voc_scan_field *sf;
 	size_t sfcap;
 	size_t need;			/* columns noted by voc_reader_use */
+	uint64_t used;			/* which, when all are below 64 */
 	int limit;			/* voc_reader_limit was called */
 	int hold;			/* voc_reader_hold: records are held */
 	long long tail;			/* open_tail: see voc_reader_tail */

@@ -104,6 +104,9 @@ int voc_input_hold(struct voc_input *in, int on);
 /* The leading columns of a row that hold what they read, once
  * voc_input_limit was called (the rest read as ""; SIZE_MAX: all). */
 size_t voc_input_width(const struct voc_input *in);
+/* Of those, the columns the run names (voc_reader_used): no step reads
+ * a column that neither it nor an option named. */
+uint64_t voc_input_used(const struct voc_input *in);
 
 /* fn(arg, err) is called before any row is counted as skipped (NULL:
  * none): a holder steps the rows it holds, so that skips keep the

@@ -8,6 +8,7 @@
 #define VOC_READER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "voc/error.h"
 
@@ -109,6 +110,9 @@ void voc_reader_use(struct voc_reader *r, size_t idx);
 void voc_reader_limit(struct voc_reader *r);
 /* The leading columns split out since voc_reader_limit (SIZE_MAX: all). */
 size_t voc_reader_width(const struct voc_reader *r);
+/* Since voc_reader_limit, bit i set for each column i noted (all bits
+ * when one was past 63, or before the limit). */
+uint64_t voc_reader_used(const struct voc_reader *r);
 
 /*
  * Holding records: with on, the fields of the records handed out from

@@ -459,7 +459,11 @@ main(void)
 		struct voc_reader *r = voc_reader_open(two, 2, &o, &err);
 		CHECK(r != NULL);
 		voc_reader_use(r, 1);
+		CHECK(voc_reader_used(r) == ~0ULL);	/* before the limit */
 		voc_reader_limit(r);
+		CHECK(voc_reader_width(r) == 2 && voc_reader_used(r) == 2);
+		voc_reader_use(r, 0);
+		CHECK(voc_reader_used(r) == 3);
 		CHECK(voc_reader_next(r, &row, &err) == 1);
 		CHECK(row.nfields == 4 && row.error == NULL);
 		CHECK_STR(row.field[0], "1");
@@ -471,6 +475,9 @@ main(void)
 		CHECK(voc_reader_next(r, &row, &err) == 1);
 		CHECK(row.nfields == 4 && row.line == 2);
 		CHECK_STR(row.field[1], "2");
+		/* A column past 63 makes every column count as named. */
+		voc_reader_use(r, 70);
+		CHECK(voc_reader_used(r) == ~0ULL);
 		voc_reader_close(r);
 	}
 
