@@ -193,10 +193,11 @@ done <"$tmp/cmds"
 ns() { date +%s%N; }
 if want groups; then
 	awk -F'\t' '$1 == "groups" { t[$2] = $3 } END {
+		a = t["1 group: -G 1 file"]; b = t["1 group: -G 1 file, -j 1"]
+		if (a > 0 && b > 0)
 		printf "groups: 100,000 groups take x%.2f the time of 1 group" \
 		    " with both cores, x%.2f with -j 1\n",
-		    t["nps-score"] / t["1 group: -G 1 file"],
-		    t["nps-score -j 1"] / t["1 group: -G 1 file, -j 1"] }' \
+		    t["nps-score"] / a, t["nps-score -j 1"] / b }' \
 	    "$tmp/walls"
 	for j in "" "-j 1"; do
 		: >"$tmp/pairs"
