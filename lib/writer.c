@@ -61,7 +61,8 @@ struct voc_writer {
 	int precision;
 	char *line;		/* CSV, TSV: bytes of the row not yet in fp */
 	size_t linelen, linecap;
-	char special[5];	/* what makes a CSV or TSV cell quoted */
+	char special[5];	/* what makes a CSV or TSV cell quoted:
+				 * csv_plain */
 	size_t eollen;
 	char **names;
 	size_t ncols, col;
@@ -97,11 +98,19 @@ formula_like(const char *s)
 	return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
 }
 
+/* Whether a CSV or TSV cell is written as it is: it holds none of
+ * special ('"', CR, LF and the delimiter). */
+static int
+csv_plain(const char *s, const char *special)
+{
+	return s[strcspn(s, special)] == '\0';
+}
+
 /* A CSV or TSV cell; guard puts the formula guard ' first. */
 static void
-put_csv(FILE *fp, const char *s, char delim, int guard)
+put_csv(FILE *fp, const char *s, const char *special, int guard)
 {
-	if (strpbrk(s, "\"\r\n") == NULL && strchr(s, delim) == NULL) {
+	if (csv_plain(s, special)) {
 		if (guard)
 			putc('\'', fp);
 		fputs(s, fp);
@@ -401,8 +410,8 @@ open_writer(FILE *fp, enum voc_outfmt fmt, int precision,
 				continue;
 			if (i != w->firstkeep)
 				putc(fmt == VOC_OUT_CSV ? ',' : '\t', fp);
-			put_csv(fp, w->names[i], fmt == VOC_OUT_CSV ? ',' :
-			    '\t', w->excel && formula_like(w->names[i]));
+			put_csv(fp, w->names[i], w->special, w->excel &&
+			    formula_like(w->names[i]));
 		}
 		if (w->nkeep > 0)
 			fputs(w->eol, fp);
@@ -598,12 +607,12 @@ cell(struct voc_writer *w, const char *s, size_t len, int num)
 		 * what is gathered. */
 		if (col != w->firstkeep)
 			line_put(w, &delim, 1);
-		if (s != NULL && (num || (s[strcspn(s, w->special)] == '\0' &&
+		if (s != NULL && (num || (csv_plain(s, w->special) &&
 		    !(w->excel && formula_like(s)))))
 			line_put(w, s, len);
 		else if (s != NULL) {
 			line_flush(w);
-			put_csv(fp, s, delim, w->excel && formula_like(s));
+			put_csv(fp, s, w->special, w->excel && formula_like(s));
 		}
 		row_end(w, col);
 	}
