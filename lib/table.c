@@ -18,8 +18,10 @@
  * do not depend on how far a probe runs, as a slot-by-slot probe's loop
  * did (100,000 random keys were read 7 % faster, 100 keys 6 %).  A full
  * group sends the probe on to the next.
- * A one-entry cache serves runs of rows with the same key, common in
- * exports sorted by date or team.
+ * A cache of 64 entries, each in the place its hash's top bits pick,
+ * serves runs of rows with the same key (common in exports sorted by
+ * date or team) and a few keys in any order (8 segments at random: x0.97
+ * of the time of a one-entry cache, which missed 7 rows in 8).
  */
 #include <math.h>
 #include <stdint.h>
@@ -60,6 +62,9 @@ struct chunk {
 	/* entries follow */
 };
 
+#define RECENT_BITS 6
+#define RECENT (1u << RECENT_BITS)
+
 struct voc_table {
 	const struct voc_state_ops *ops;
 	const void *cfg;
@@ -70,7 +75,7 @@ struct voc_table {
 	size_t ngroups;		/* a power of two */
 	struct chunk **chunk;	/* by number; the last is being filled */
 	size_t nchunks, chunkcap;
-	char *last;		/* the last entry hit */
+	char *recent[RECENT];	/* entries hit, by their hash's top bits */
 };
 
 static inline uint64_t
@@ -408,15 +413,19 @@ void *
 voc_table_get_hashed(struct voc_table *t, const char *key, size_t keylen,
     uint64_t h)
 {
-	/* The last entry hit first: runs of one key are common. */
-	if (t->last != NULL && match(t, t->last, h, key, keylen))
-		return ent_state(t->last);
+	/* The entry last hit in the key's place among recent first: runs
+	 * of one key are common, and a few keys in any order (segments,
+	 * months) each keep a place. */
+	char **r = &t->recent[h >> (64 - RECENT_BITS)];
+
+	if (*r != NULL && match(t, *r, h, key, keylen))
+		return ent_state(*r);
 	struct group *g;
 	int i;
 
 	if (probe(t, h, key, keylen, &g, &i)) {
-		t->last = at_loc(t, g->loc[i]);
-		return ent_state(t->last);
+		*r = at_loc(t, g->loc[i]);
+		return ent_state(*r);
 	}
 	if (t->n >= 0xFFFFFFFEu || keylen > 0xFFFFFFFFu)
 		return NULL;
@@ -453,7 +462,7 @@ voc_table_get_hashed(struct voc_table *t, const char *key, size_t keylen,
 	t->ents[t->n++] = e;
 	g->loc[i] = loc + 1;
 	g->tag[i] = tag_of(h);
-	t->last = e;
+	*r = e;
 	/* Load factor at most 3/4; the entry is in place either way, so a
 	 * failed grow only leaves the index fuller. */
 	if (t->n * 4 > t->ngroups * GROUP * 3 && grow_index(t) < 0)
