@@ -42,6 +42,7 @@ struct voc_reader {
 	const char *name;		/* display name of the open input */
 
 	int fd;				/* the open input, or -1 */
+	int may_block;			/* fd is not a regular file */
 	char *zin;			/* bytes read, not yet used */
 	z_stream zs;			/* next_in, avail_in: those bytes */
 	int zs_ready, member_done, fd_eof;

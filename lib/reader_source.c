@@ -10,10 +10,13 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -22,6 +25,34 @@
 #include "voc/text.h"
 
 static void inflater_stop(struct voc_reader *r);
+
+/*
+ * Inflating is half the time of reading a gzip file, so it runs in a
+ * thread of its own, a ring of buffers ahead of the parser: the thread
+ * owns the file and zlib's stream until it ends, and hands over full
+ * buffers, the end (a buffer of 0 bytes), or its error.  Plain input
+ * from a pipe is read the same way (see gz_read).  On an input that can
+ * block (a pipe, a terminal) the thread waits for bytes in poll(2)
+ * beside `wake`, so that a parser that stops early never waits on a
+ * writer that has nothing more to send.
+ */
+#define INFLATE_SLOTS 4
+#define INFLATE_SLOT (1u << 20)
+
+struct inflater {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *buf[INFLATE_SLOTS];
+	size_t len[INFLATE_SLOTS];
+	int full[INFLATE_SLOTS];
+	unsigned head, tail;		/* next slot to take; to fill */
+	size_t off;			/* taken from the head slot so far */
+	int stop, failed;
+	int plain;			/* copies plain input, no inflate */
+	int wake;			/* an eventfd written at stop, or -1 */
+	struct voc_error err;
+};
 
 
 const char *
@@ -68,6 +99,9 @@ voc_rd_open_input(struct voc_reader *r, struct voc_error *err)
 	if (r->fd < 0)
 		return voc_error_set(err, VOC_ERR_DATA, r->name, 0, "%s",
 		    strerror(errno));
+	struct stat sb;
+
+	r->may_block = fstat(r->fd, &sb) < 0 || !S_ISREG(sb.st_mode);
 	if (r->zin == NULL && (r->zin = malloc(READ_CHUNK)) == NULL) {
 		close(r->fd);
 		r->fd = -1;
@@ -98,6 +132,25 @@ voc_rd_close_input(struct voc_reader *r)
 	r->fd = -1;
 }
 
+/* In the reading thread, on an input that can block: 0 when a read
+ * would not wait, -1 (with err) when the thread is told to stop. */
+static int
+wait_input(struct voc_reader *r, struct voc_error *err)
+{
+	struct pollfd p[2] = {{r->fd, POLLIN, 0},
+	    {r->inflater->wake, POLLIN, 0}};
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return 0;	/* the read reports it */
+		if (p[1].revents != 0)
+			return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+			    "stopped");
+		if (p[0].revents != 0)
+			return 0;
+	}
+}
+
 /* Reads up to want bytes of the file into dst: returns the bytes read,
  * 0 at its end (fd_eof is then set), -1 on a read error. */
 static long
@@ -105,6 +158,9 @@ raw_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 {
 	ssize_t n;
 
+	if (r->inflater != NULL && r->inflater->wake >= 0 &&
+	    wait_input(r, err) < 0)
+		return -1;
 	do
 		n = read(r->fd, dst, want);
 	while (n < 0 && errno == EINTR);
@@ -326,27 +382,32 @@ inflate_some(struct voc_reader *r, char *dst, size_t want,
 	return (int)(want - r->zs.avail_out);
 }
 
-/*
- * Inflating is half the time of reading a gzip file, so it runs in a
- * thread of its own, a ring of buffers ahead of the parser: the thread
- * owns the file and zlib's stream until it ends, and hands over full
- * buffers, the end (a buffer of 0 bytes), or its error.
- */
-#define INFLATE_SLOTS 4
-#define INFLATE_SLOT (1u << 20)
+/* Plain input from a pipe into dst, until dst is full or the input
+ * ends: returns the bytes read, or -1 on a read error or when told to
+ * stop.  The reader's own fields are the parser's: none is touched. */
+static int
+plain_some(struct voc_reader *r, char *dst, size_t want,
+    struct voc_error *err)
+{
+	size_t got = 0;
 
-struct inflater {
-	pthread_t tid;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	char *buf[INFLATE_SLOTS];
-	size_t len[INFLATE_SLOTS];
-	int full[INFLATE_SLOTS];
-	unsigned head, tail;		/* next slot to take; to fill */
-	size_t off;			/* taken from the head slot so far */
-	int stop, failed;
-	struct voc_error err;
-};
+	while (got < want) {
+		ssize_t n;
+
+		if (wait_input(r, err) < 0)
+			return -1;
+		n = read(r->fd, dst + got, want - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
+			    "read error: %s", strerror(errno));
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (int)got;
+}
 
 static void *
 inflate_run(void *arg)
@@ -365,7 +426,8 @@ inflate_run(void *arg)
 		pthread_mutex_unlock(&f->mu);
 		if (stop)
 			return NULL;
-		int n = inflate_some(r, f->buf[k], INFLATE_SLOT, &f->err);
+		int n = f->plain ? plain_some(r, f->buf[k], INFLATE_SLOT,
+		    &f->err) : inflate_some(r, f->buf[k], INFLATE_SLOT, &f->err);
 		pthread_mutex_lock(&f->mu);
 		if (n < 0)
 			f->failed = 1;
@@ -390,7 +452,15 @@ inflater_stop(struct voc_reader *r)
 	f->stop = 1;
 	pthread_cond_broadcast(&f->cv);
 	pthread_mutex_unlock(&f->mu);
+	if (f->wake >= 0) {
+		uint64_t one = 1;
+
+		while (write(f->wake, &one, sizeof(one)) < 0 && errno == EINTR)
+			;
+	}
 	pthread_join(f->tid, NULL);
+	if (f->wake >= 0)
+		close(f->wake);
 	pthread_mutex_destroy(&f->mu);
 	pthread_cond_destroy(&f->cv);
 	for (int i = 0; i < INFLATE_SLOTS; i++)
@@ -399,18 +469,23 @@ inflater_stop(struct voc_reader *r)
 	r->inflater = NULL;
 }
 
-/* Starts the inflate thread: 1, or 0 when it cannot (the caller then
- * inflates in its own thread), -1 never. */
+/* Starts the thread that inflates (or, plain, only reads) the input:
+ * 1, or 0 when it cannot (the caller then does it in its own thread),
+ * -1 never. */
 static int
-inflater_start(struct voc_reader *r)
+inflater_start(struct voc_reader *r, int plain)
 {
 	struct inflater *f = calloc(1, sizeof(*f));
 
 	if (f == NULL)
 		return 0;
+	f->plain = plain;
+	f->wake = -1;
 	for (int i = 0; i < INFLATE_SLOTS; i++)
 		if ((f->buf[i] = malloc(INFLATE_SLOT)) == NULL)
 			goto fail;
+	if (r->may_block && (f->wake = eventfd(0, EFD_CLOEXEC)) < 0)
+		goto fail;
 	if (pthread_mutex_init(&f->mu, NULL) != 0)
 		goto fail;
 	if (pthread_cond_init(&f->cv, NULL) != 0) {
@@ -426,6 +501,8 @@ inflater_start(struct voc_reader *r)
 	}
 	return 1;
 fail:
+	if (f->wake >= 0)
+		close(f->wake);
 	for (int i = 0; i < INFLATE_SLOTS; i++)
 		free(f->buf[i]);
 	free(f);
@@ -484,6 +561,24 @@ gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 			if ((long long)want > r->opts.range_end - at)
 				want = (size_t)(r->opts.range_end - at);
 		}
+		/*
+		 * Plain input from a pipe is read in a thread of its own, a
+		 * ring of buffers ahead: the kernel's work for a pipe (its
+		 * pages freed, the writer woken) was a tenth of the time of
+		 * the thread that parses, more than the copy out of the ring
+		 * below costs it.
+		 */
+		if (r->inflater == NULL && r->zs.avail_in == 0 &&
+		    !r->fd_eof && r->may_block && !r->inflate_here &&
+		    r->opts.range_end == 0 && !inflater_start(r, 1))
+			r->inflate_here = 1;
+		if (r->inflater != NULL) {
+			int n = inflater_take(r, dst, want, err);
+
+			if (n > 0)
+				r->raw_off += n;
+			return n;
+		}
 		if (r->zs.avail_in == 0 && !r->fd_eof && want >= READ_CHUNK) {
 			/* Plain input straight into the caller's buffer: no
 			 * copy through zin (a pipe cost a third more). */
@@ -497,7 +592,7 @@ gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 		r->zs.avail_in -= (unsigned)n;
 		return (int)n;
 	}
-	if (r->inflater == NULL && !r->inflate_here && !inflater_start(r))
+	if (r->inflater == NULL && !r->inflate_here && !inflater_start(r, 0))
 		r->inflate_here = 1;
 	if (r->inflater != NULL)
 		return inflater_take(r, dst, want, err);

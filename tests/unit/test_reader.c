@@ -2,8 +2,10 @@
  * reader: CSV corner cases, the fast paths against libcsv on random
  * input, JSON Lines, gzip, encodings, headers and line numbers.
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -219,6 +221,43 @@ read_in_step(const struct voc_reader_opts *o,
 	return ok ? rows : -1;
 }
 
+/* A child that writes header and then rows numbered from 0 until
+ * `bytes` have gone into a pipe, then holds the pipe open `hold`
+ * seconds; returns the pipe's reading end ("/dev/fd/N" in name). */
+static int
+pipe_from_child(long bytes, unsigned hold, pid_t *pid, char *name, size_t sz)
+{
+	int p[2];
+
+	if (pipe(p) < 0)
+		return -1;
+	if ((*pid = fork()) == 0) {
+		static char buf[1 << 16];
+		size_t n = 4;
+		long sent = 0;
+
+		close(p[0]);
+		close(STDOUT_FILENO);	/* the test's output ends without it */
+		close(STDERR_FILENO);
+		memcpy(buf, "k,v\n", 4);
+		for (long i = 0; sent < bytes; i++) {
+			n += (size_t)snprintf(buf + n, 64, "%ld,\"v %ld\"\n",
+			    i, i % 97);
+			if (n > sizeof(buf) - 64 || sent + (long)n >= bytes) {
+				if (write(p[1], buf, n) != (ssize_t)n)
+					_exit(1);
+				sent += (long)n;
+				n = 0;
+			}
+		}
+		sleep(hold);
+		_exit(0);
+	}
+	close(p[1]);
+	snprintf(name, sz, "/dev/fd/%d", p[0]);
+	return p[0];
+}
+
 int
 main(void)
 {
@@ -327,6 +366,50 @@ main(void)
 		CHECK(strstr(err.msg, "truncated gzip stream") != NULL);
 		voc_reader_close(r);
 		unlink(gzpath);
+	}
+
+	/* A pipe is read in a thread of its own: every record arrives, in
+	 * order, across the ring's buffers; and a reader closed early does
+	 * not wait for a writer that sends nothing more (alarm ends the
+	 * test if it does). */
+	{
+		char name[32];
+		const char *np = name;
+		struct voc_row row;
+		pid_t pid;
+		long n = 0, bad = 0;
+		int rc = -1, fd = pipe_from_child(5L << 20, 0, &pid, name,
+		    sizeof(name));
+
+		r = fd < 0 ? NULL : voc_reader_open(&np, 1, &o, &err);
+		CHECK(r != NULL);
+		while (r && (rc = voc_reader_next(r, &row, &err)) == 1) {
+			char want_v[32];
+
+			snprintf(want_v, sizeof(want_v), "v %ld", n % 97);
+			bad += row.error != NULL || atol(row.field[0]) != n ||
+			    strcmp(row.field[1], want_v) != 0;
+			n++;
+		}
+		CHECK(rc == 0);
+		CHECK(n > 300000 && bad == 0);
+		voc_reader_close(r);
+		close(fd);
+		waitpid(pid, NULL, 0);
+
+		fd = pipe_from_child(3L << 20, 30, &pid, name, sizeof(name));
+		r = fd < 0 ? NULL : voc_reader_open(&np, 1, &o, &err);
+		CHECK(r != NULL);
+		alarm(10);
+		for (n = 0; r && n < 100000 &&
+		    voc_reader_next(r, &row, &err) == 1;)
+			n++;
+		CHECK(n == 100000);
+		voc_reader_close(r);
+		alarm(0);
+		close(fd);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
 	}
 
 	/* A 1 MB field. */
