@@ -10,8 +10,10 @@
  * with commas and doubled quotes; empty for about 40% of rows).  The
  * comment is the last column so that tools without a CSV parser (mawk,
  * datamash) still split the other columns right and can be compared.
- * -G GROUPS draws the segment from GROUPS values (g0, g1, ...) instead of
- * the 8 names; -U leaves every comment empty (an export without quoted
+ * -G GROUPS draws the segment from GROUPS values (g00000, g00001, ...,
+ * at least 5 digits: every file up to 100,000 groups has the same bytes
+ * a row, so that one group and many are timed on inputs of one size)
+ * instead of the 8 names; -U leaves every comment empty (an export without quoted
  * fields).  The same seed always gives the same bytes.
  */
 #include <inttypes.h>
@@ -78,6 +80,10 @@ main(int argc, char **argv)
 		    "ROWS\n");
 		return 2;
 	}
+	int width = 5;
+
+	for (unsigned g = groups > 0 ? groups - 1 : 0; g >= 100000; g /= 10)
+		width++;
 	state = seed;
 	if (!json)
 		puts("respondent_id,submitted_at,segment,region,score,csat,"
@@ -127,7 +133,8 @@ main(int argc, char **argv)
 		    y, mm, dd, sec / 3600, sec / 60 % 60, sec % 60);
 		const char *seg = segment[pick(8)], *reg = region[pick(4)];
 		if (groups > 0) {
-			snprintf(gname, sizeof(gname), "g%u", pick(groups));
+			snprintf(gname, sizeof(gname), "g%0*u", width & 15,
+			    pick(groups));
 			seg = gname;
 		}
 		if (unquoted)

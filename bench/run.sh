@@ -33,9 +33,9 @@ mkdir -p "$data"
 gen="$build/gen"
 csv=$data/survey-v2-$rows.csv
 unq=$data/survey-v2-unquoted-$rows.csv
-grp=$data/survey-v2-groups-$rows.csv
-grp100=$data/survey-v2-groups100-$rows.csv
-grp1=$data/survey-v2-groups1-$rows.csv
+grp=$data/survey-v3-groups-$rows.csv
+grp100=$data/survey-v3-groups100-$rows.csv
+grp1=$data/survey-v3-groups1-$rows.csv
 gz=$csv.gz
 jsonl=$data/survey-v2-$((rows / 5)).jsonl
 nps="$build/nps-score"
@@ -167,7 +167,7 @@ while IFS=$tab read -r case name file cmd; do
 		refname=$name
 	fi
 	seg=enterprise
-	[ "$case" = groups ] || [ "$case" = groups100 ] && seg=g17
+	[ "$case" = groups ] || [ "$case" = groups100 ] && seg=g00017
 	# Ceilings and floors compute nothing; "1 group" has no segments.
 	case $name in ceiling*|floor*|"1 group"*) check=0 ;; *) check=1 ;; esac
 	if [ "$case" != csat ] && [ "$case" != month ] && [ $check = 1 ]; then
