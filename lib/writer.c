@@ -75,6 +75,8 @@ struct voc_writer {
 	int oom;
 	int werr;		/* errno of a failed write at a join */
 	struct spool *spool;	/* a part's bytes (voc_writer_part) */
+	struct num_memo *memo;	/* numbers written (voc_writer_num) */
+	size_t nums;
 };
 
 int
@@ -937,6 +939,54 @@ voc_writer_format_num(double v, int precision, char *buf, size_t size)
 	format_num(v, precision, buf, size);
 }
 
+/*
+ * The numbers of a long table repeat: shares, scores and their bounds
+ * are functions of small counts (100,000 groups of about 50 answers
+ * each: 600,000 numbers, 28,000 of them distinct).  From its
+ * MEMO_FROM-th number on, a writer keeps the text of the numbers it
+ * wrote, each in the place of NUM_MEMO its bits pick, and copies a
+ * number found there rather than format it again (the writer's
+ * precision is the same for all: the bits alone name the text).
+ */
+#define NUM_MEMO 4096
+#define MEMO_FROM 4096
+
+struct num_memo {
+	uint64_t bits;
+	unsigned char len;	/* 0: an empty place */
+	char s[23];
+};
+
+/* v's text in buf (NUM_ROOM bytes); returns its length, 0 for none. */
+static size_t
+num_text(struct voc_writer *w, double v, char *buf)
+{
+	struct num_memo *m;
+	uint64_t bits;
+	size_t n;
+
+	if (w->memo == NULL && ++w->nums < MEMO_FROM)
+		return format_num(v, w->precision, buf, NUM_ROOM);
+	if (w->memo == NULL && (w->memo = calloc(NUM_MEMO,
+	    sizeof(*w->memo))) == NULL) {
+		w->nums = 0;	/* tried again MEMO_FROM numbers on */
+		return format_num(v, w->precision, buf, NUM_ROOM);
+	}
+	memcpy(&bits, &v, sizeof(bits));
+	m = &w->memo[(bits * 0x9E3779B97F4A7C15ULL) >> 52];
+	if (m->bits == bits && m->len > 0) {
+		memcpy(buf, m->s, sizeof(m->s));
+		return m->len;
+	}
+	n = format_num(v, w->precision, buf, NUM_ROOM);
+	if (n > 0 && n <= sizeof(m->s)) {
+		m->bits = bits;
+		m->len = (unsigned char)n;
+		memcpy(m->s, buf, n);
+	}
+	return n;
+}
+
 void
 voc_writer_num(struct voc_writer *w, double v)
 {
@@ -945,11 +995,10 @@ voc_writer_num(struct voc_writer *w, double v)
 
 	if (direct(w)) {
 		if ((o = num_open(w, &col)) != NULL)
-			num_close(w, col, o + format_num(v, w->precision, o,
-			    NUM_ROOM));
+			num_close(w, col, o + num_text(w, v, o));
 		return;
 	}
-	n = format_num(v, w->precision, buf, sizeof(buf));
+	n = num_text(w, v, buf);
 	cell(w, n > 0 ? buf : NULL, n, 1);
 }
 
@@ -1310,6 +1359,7 @@ voc_writer_close(struct voc_writer *w, int close_fp, struct voc_error *err)
 	free(w->names);
 	free(w->keep);
 	free(w->bad);
+	free(w->memo);
 	free(w);
 	return rc;
 }

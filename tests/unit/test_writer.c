@@ -246,10 +246,79 @@ parts_agree(enum voc_outfmt fmt, const struct voc_writer_shape *shape,
 	return same;
 }
 
+/* Numbers written through a writer, many times over, from a few
+ * thousand values and from random ones (places that the memo shares):
+ * each cell must be what voc_writer_format_num writes for it. */
+static int
+memo_agrees(enum voc_outfmt fmt, int precision, int rows)
+{
+	const char *names[] = {"a", "b", "c", "d"};
+	FILE *fp = tmpfile();
+	struct voc_writer *w = voc_writer_open(fp, fmt, precision, names, 4);
+	struct voc_error err;
+	double *v = malloc((size_t)rows * 4 * sizeof(*v));
+	uint64_t x = 88172645463325252ULL;
+	char line[512], want[64];
+	int ok = fp != NULL && w != NULL && v != NULL, sep = fmt ==
+	    VOC_OUT_CSV ? ',' : '\t';
+
+	for (int i = 0; ok && i < rows * 4; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int n = 1 + (int)(x % 60), p = (int)(x >> 20) % (n + 1);
+		switch (i % 4) {
+		case 0:	/* a share: few values, repeated */
+			v[i] = 100.0 * p / n;
+			break;
+		case 1:	/* its bound */
+			v[i] = 100.0 * p / n - 1.96 * sqrt(p * (n - p) /
+			    (double)n) / n * 100;
+			break;
+		case 2:	/* random bits: all over the memo */
+			memcpy(&v[i], &x, sizeof(v[i]));
+			if (isnan(v[i]) || isinf(v[i]))
+				v[i] = (double)(x >> 11) / 7;
+			break;
+		default: /* a whole number, and an empty cell */
+			v[i] = i % 28 == 3 ? NAN : (double)(x % 1000);
+		}
+		voc_writer_num(w, v[i]);
+	}
+	ok = ok && voc_writer_close(w, 0, &err) == 0;
+	rewind(fp);
+	ok = ok && fgets(line, sizeof(line), fp) != NULL;
+	for (int i = 0; ok && i < rows; i++) {
+		char *c = fgets(line, sizeof(line), fp);
+
+		for (int k = 0; ok && k < 4; k++) {
+			char *end = c == NULL ? NULL : strchr(c, k < 3 ? sep :
+			    '\n');
+
+			voc_writer_format_num(v[i * 4 + k], precision, want,
+			    sizeof(want));
+			ok = end != NULL && (size_t)(end - c) == strlen(want) &&
+			    memcmp(c, want, strlen(want)) == 0;
+			if (!ok)
+				fprintf(stderr, "memo: row %d cell %d: %.*s, "
+				    "not %s\n", i, k, end ? (int)(end - c) : 0,
+				    c ? c : "", want);
+			c = end ? end + 1 : NULL;
+		}
+	}
+	if (fp != NULL)
+		fclose(fp);
+	free(v);
+	return ok;
+}
+
 int
 main(void)
 {
 	CHECK(shortest_agrees(400000));
+	CHECK(memo_agrees(VOC_OUT_CSV, -1, 20000));
+	CHECK(memo_agrees(VOC_OUT_TSV, -1, 3000));
+	CHECK(memo_agrees(VOC_OUT_CSV, 2, 20000));
 	CHECK_STR(render(VOC_OUT_CSV), "group,n,nps\n\"a,\"\"b\"\"\",12,0.00\n"
 	    "\xE6\x97\xA5\xE6\x9C\xAC,3,\n");
 	CHECK_STR(render(VOC_OUT_TSV), "group\tn\tnps\n\"a,\"\"b\"\"\"\t12\t0.00\n"
