@@ -141,7 +141,11 @@ wait_input(struct voc_reader *r, struct voc_error *err)
 	    {r->inflater->wake, POLLIN, 0}};
 
 	for (;;) {
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		int n = poll(p, 2, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
 			return 0;	/* the read reports it */
 		if (p[1].revents != 0)
 			return voc_error_set(err, VOC_ERR_DATA, r->name, 0,

@@ -954,7 +954,7 @@ voc_writer_format_num(double v, int precision, char *buf, size_t size)
 struct num_memo {
 	uint64_t bits;
 	unsigned char len;	/* 0: an empty place */
-	char s[23];
+	char s[23];		/* the text and its NUL */
 };
 
 /* v's text in buf (NUM_ROOM bytes); returns its length, 0 for none. */
@@ -979,10 +979,10 @@ num_text(struct voc_writer *w, double v, char *buf)
 		return m->len;
 	}
 	n = format_num(v, w->precision, buf, NUM_ROOM);
-	if (n > 0 && n <= sizeof(m->s)) {
+	if (n > 0 && n < sizeof(m->s)) {
 		m->bits = bits;
 		m->len = (unsigned char)n;
-		memcpy(m->s, buf, n);
+		memcpy(m->s, buf, n + 1);
 	}
 	return n;
 }
