@@ -13,8 +13,8 @@
  * -G GROUPS draws the segment from GROUPS values (g00000, g00001, ...,
  * at least 5 digits: every file up to 100,000 groups has the same bytes
  * a row, so that one group and many are timed on inputs of one size)
- * instead of the 8 names; -U leaves every comment empty (an export without quoted
- * fields).  The same seed always gives the same bytes.
+ * instead of the 8 names; -U leaves every comment empty (an export
+ * without quoted fields).  The same seed always gives the same bytes.
  */
 #include <inttypes.h>
 #include <stdio.h>
