@@ -155,10 +155,12 @@ wait_input(struct voc_reader *r, struct voc_error *err)
 	}
 }
 
-/* Reads up to want bytes of the file into dst: returns the bytes read,
- * 0 at its end (fd_eof is then set), -1 on a read error. */
-static long
-raw_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
+/* One read(2) of up to want bytes into dst (in the reading thread, on
+ * an input that can block, once there are bytes): returns the bytes
+ * read, 0 at the end, -1 on a read error or when told to stop.  No
+ * field of the reader is changed. */
+static ssize_t
+fd_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 {
 	ssize_t n;
 
@@ -171,6 +173,18 @@ raw_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 	if (n < 0)
 		return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
 		    "read error: %s", strerror(errno));
+	return n;
+}
+
+/* Reads up to want bytes of the file into dst: returns the bytes read,
+ * 0 at its end (fd_eof is then set), -1 on a read error. */
+static long
+raw_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
+{
+	ssize_t n = fd_read(r, dst, want, err);
+
+	if (n < 0)
+		return -1;
 	if (n == 0)
 		r->fd_eof = 1;
 	r->raw_off += n;
@@ -394,20 +408,12 @@ plain_some(struct voc_reader *r, char *dst, size_t want,
     struct voc_error *err)
 {
 	size_t got = 0;
+	ssize_t n;
 
-	while (got < want) {
-		ssize_t n;
-
-		if (wait_input(r, err) < 0)
-			return -1;
-		n = read(r->fd, dst + got, want - got);
-		if (n < 0 && errno == EINTR)
-			continue;
+	while (got < want &&
+	    (n = fd_read(r, dst + got, want - got, err)) != 0) {
 		if (n < 0)
-			return voc_error_set(err, VOC_ERR_DATA, r->name, 0,
-			    "read error: %s", strerror(errno));
-		if (n == 0)
-			break;
+			return -1;
 		got += (size_t)n;
 	}
 	return (int)got;
@@ -430,8 +436,9 @@ inflate_run(void *arg)
 		pthread_mutex_unlock(&f->mu);
 		if (stop)
 			return NULL;
-		int n = f->plain ? plain_some(r, f->buf[k], INFLATE_SLOT,
-		    &f->err) : inflate_some(r, f->buf[k], INFLATE_SLOT, &f->err);
+		int n = f->plain ?
+		    plain_some(r, f->buf[k], INFLATE_SLOT, &f->err) :
+		    inflate_some(r, f->buf[k], INFLATE_SLOT, &f->err);
 		pthread_mutex_lock(&f->mu);
 		if (n < 0)
 			f->failed = 1;
@@ -547,6 +554,17 @@ inflater_take(struct voc_reader *r, char *dst, size_t want,
 	return (int)n;
 }
 
+/* Whether the reading thread runs, started here if it was not (once:
+ * a thread that cannot start leaves the work to the caller's). */
+static int
+threaded(struct voc_reader *r, int plain)
+{
+	if (r->inflater == NULL && !r->inflate_here && !inflater_start(r,
+	    plain))
+		r->inflate_here = 1;
+	return r->inflater != NULL;
+}
+
 static int
 gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 {
@@ -572,11 +590,9 @@ gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 		 * the thread that parses, more than the copy out of the ring
 		 * below costs it.
 		 */
-		if (r->inflater == NULL && r->zs.avail_in == 0 &&
-		    !r->fd_eof && r->may_block && !r->inflate_here &&
-		    r->opts.range_end == 0 && !inflater_start(r, 1))
-			r->inflate_here = 1;
-		if (r->inflater != NULL) {
+		if (r->inflater != NULL || (r->zs.avail_in == 0 &&
+		    !r->fd_eof && r->may_block && r->opts.range_end == 0 &&
+		    threaded(r, 1))) {
 			int n = inflater_take(r, dst, want, err);
 
 			if (n > 0)
@@ -596,9 +612,7 @@ gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 		r->zs.avail_in -= (unsigned)n;
 		return (int)n;
 	}
-	if (r->inflater == NULL && !r->inflate_here && !inflater_start(r, 0))
-		r->inflate_here = 1;
-	if (r->inflater != NULL)
+	if (threaded(r, 0))
 		return inflater_take(r, dst, want, err);
 	return inflate_some(r, dst, want, err);
 }

@@ -965,13 +965,12 @@ num_text(struct voc_writer *w, double v, char *buf)
 	uint64_t bits;
 	size_t n;
 
-	if (w->memo == NULL && ++w->nums < MEMO_FROM)
+	/* Out of memory: tried again MEMO_FROM numbers on. */
+	if (w->memo == NULL && ++w->nums >= MEMO_FROM &&
+	    (w->memo = calloc(NUM_MEMO, sizeof(*w->memo))) == NULL)
+		w->nums = 0;
+	if (w->memo == NULL)
 		return format_num(v, w->precision, buf, NUM_ROOM);
-	if (w->memo == NULL && (w->memo = calloc(NUM_MEMO,
-	    sizeof(*w->memo))) == NULL) {
-		w->nums = 0;	/* tried again MEMO_FROM numbers on */
-		return format_num(v, w->precision, buf, NUM_ROOM);
-	}
 	memcpy(&bits, &v, sizeof(bits));
 	m = &w->memo[(bits * 0x9E3779B97F4A7C15ULL) >> 52];
 	if (m->bits == bits && m->len > 0) {
