@@ -52,9 +52,10 @@ struct voc_run {
 	struct timespec start;		/* of reading, for the time left */
 	long long total;		/* bytes to read, 0 when unknown */
 	int progress_shown;
-	const char *hint_key;		/* a held row's key and its hash */
+	const char *hint_key;		/* a held row's key, its hash and */
 	size_t hint_len;
 	uint64_t hint_hash;
+	const void *hint_ent;		/* the entry its slot named */
 };
 
 static struct voc_table *new_table(const struct voc_prog *p,
@@ -72,7 +73,7 @@ voc_run_state(struct voc_run *run, const char *key, size_t keylen)
 	/* A held row's key was hashed when it was read (step_batch). */
 	if (key == run->hint_key && keylen == run->hint_len)
 		return voc_table_get_hashed(run->t, key, keylen,
-		    run->hint_hash);
+		    run->hint_hash, run->hint_ent);
 	return voc_table_get(run->t, key, keylen);
 }
 
@@ -519,6 +520,7 @@ struct batch {
 	struct voc_record rec[BATCH];
 	struct voc_row row[BATCH];
 	uint64_t h[BATCH];
+	const void *ent[BATCH];	/* the entries their slots name */
 	size_t keyoff[BATCH];
 	size_t n;
 	size_t width;		/* the columns a held row keeps */
@@ -541,11 +543,12 @@ step_batch(void *arg, struct voc_error *err)
 	b->n = 0;
 	b->keyused = 0;
 	for (size_t i = 0; i < n; i++)
-		voc_table_prefetch_entry(run->t, b->h[i]);
+		b->ent[i] = voc_table_prefetch_entry(run->t, b->h[i]);
 	for (size_t i = 0; i < n; i++) {
 		run->hint_key = b->rec[i].key;
 		run->hint_len = b->rec[i].keylen;
 		run->hint_hash = b->h[i];
+		run->hint_ent = b->ent[i];
 		if (run->p->row(run->ctx, run, &b->rec[i], err) < 0) {
 			run->hint_key = NULL;
 			return -1;

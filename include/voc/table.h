@@ -75,14 +75,19 @@ void *voc_table_get(struct voc_table *t, const char *key, size_t keylen);
  * slot, then on the entry): voc_table_prefetch starts the load of key's
  * slot and returns its hash, which voc_table_prefetch_entry (called a
  * little later, when the slot has arrived) uses to start the load of
- * the entry.  Neither changes anything.
+ * the entry.  voc_table_prefetch_entry returns that entry (almost
+ * always key's, when key is in the table) or NULL, as a hint for
+ * voc_table_get_hashed, which checks it against key.  Neither changes
+ * anything.
  */
 uint64_t voc_table_prefetch(const struct voc_table *t, const char *key,
     size_t keylen);
-void voc_table_prefetch_entry(const struct voc_table *t, uint64_t h);
-/* voc_table_get with the hash voc_table_prefetch returned for key. */
+const void *voc_table_prefetch_entry(const struct voc_table *t, uint64_t h);
+/* voc_table_get with the hash voc_table_prefetch returned for key and
+ * the hint voc_table_prefetch_entry returned for it since (or NULL).
+ * Entries never move, so a hint stays good while keys are added. */
 void *voc_table_get_hashed(struct voc_table *t, const char *key,
-    size_t keylen, uint64_t h);
+    size_t keylen, uint64_t h, const void *hint);
 
 /* The state for key, or NULL when there is none. */
 void *voc_table_find(const struct voc_table *t, const char *key,
