@@ -731,7 +731,8 @@ voc_table_merge(struct voc_table *dst, const struct voc_table *src)
 {
 	/* Each key's slot in dst asked for 8 entries ahead, its entry 4
 	 * ahead (src's keys are where they are: no copy to hold them); the
-	 * hashes of those 8 and of this one are kept. */
+	 * hashes of those 8 and of this one are kept, and the hints of the
+	 * entries asked for. */
 	uint64_t h[16];
 	const void *hint[16];
 
