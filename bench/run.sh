@@ -11,7 +11,8 @@
 # detractors) of the same file; the csat cases the per-segment CSAT inputs.
 # Before a peer's time is printed, its promoters for one segment are
 # checked against vockit's (a peer that counts differently is a wrong
-# answer, not a fast one).  Printed per command: the median wall time of
+# answer, not a fast one).  A case's commands take turns, one run each
+# in every round.  Printed per command: the median wall time of
 # RUNS runs, the median CPU time (user + system: less noisy on a shared
 # machine), MB/s, the ratio to the vockit command of its case (above 1:
 # slower than vockit) and the largest resident memory.
@@ -131,60 +132,86 @@ echo "rows: $rows ($(du -m "$csv" | cut -f1) MB of CSV); median of $runs runs; $
 printf '%-9s %-18s %8s %8s %8s %9s %9s\n' case tool wall_s cpu_s MB/s vs_vockit max_rss_MB
 status=0
 ref=""
-refcase=""
 tab=$(printf '\t')
-while IFS=$tab read -r case name file cmd; do
-	want "$case" || continue
-	tool=${cmd%% *}
-	command -v "${tool}" >/dev/null 2>&1 || {
-		printf '%-9s %-18s (not installed)\n' "$case" "$name"; continue; }
-	: >"$tmp/t"
-	: >"$tmp/c"
-	: >"$tmp/m"
-	i=0
-	while [ $i -lt "$runs" ]; do
+# Each case's commands take turns, run after run (round robin): a slow
+# spell of a shared machine then falls on every command of the case
+# alike, not on the one that happened to run in it, and the ratios of
+# medians compare the same stretch of time.
+run_case() {
+	k=0
+	while IFS=$tab read -r case name file cmd; do
+		k=$((k + 1))
+		[ -e "$tmp/skip.$k" ] && continue
 		# Wall time in nanoseconds (time's %e counts hundredths,
 		# too coarse for the ratio of two short runs).
 		t0=$(date +%s%N)
 		/usr/bin/time -f '%e %U %S %M' -o "$tmp/tm" sh -c "$cmd" sh \
-		    "$file" >"$tmp/out" 2>"$tmp/err" </dev/null || true
+		    "$file" >"$tmp/out.$k" 2>"$tmp/err" </dev/null || true
 		t1=$(date +%s%N)
 		read -r e u s m <"$tmp/tm" || true
 		echo "$t0 $t1" | awk '{ printf "%.4f\n", ($2 - $1) / 1e9 }' \
-		    >>"$tmp/t"
-		echo "$u $s" | awk '{ print $1 + $2 }' >>"$tmp/c"
-		echo "$m" >>"$tmp/m"
+		    >>"$tmp/t.$k"
+		echo "$u $s" | awk '{ print $1 + $2 }' >>"$tmp/c.$k"
+		echo "$m" >>"$tmp/m.$k"
+	done <"$tmp/case"
+}
+
+for case in $(cut -f1 "$tmp/cmds" | uniq); do
+	want "$case" || continue
+	awk -F'\t' -v c="$case" '$1 == c' "$tmp/cmds" >"$tmp/case"
+	rm -f "$tmp"/t.* "$tmp"/c.* "$tmp"/m.* "$tmp"/out.* "$tmp"/skip.*
+	k=0
+	while IFS=$tab read -r case name file cmd; do
+		k=$((k + 1))
+		tool=${cmd%% *}
+		command -v "${tool}" >/dev/null 2>&1 || : >"$tmp/skip.$k"
+	done <"$tmp/case"
+	i=0
+	while [ $i -lt "$runs" ]; do
+		run_case
 		i=$((i + 1))
 	done
-	t=$(median <"$tmp/t")
-	cpu=$(median <"$tmp/c")
-	m=$(sort -n "$tmp/m" | tail -n 1)
-	mb=$(du -m "$file" | cut -f1)
-	if [ "$case" != "$refcase" ]; then
-		ref=$t
-		refcase=$case
-		cp "$tmp/out" "$tmp/ref"
-		refname=$name
-	fi
-	seg=enterprise
-	[ "$case" = groups ] || [ "$case" = groups100 ] && seg=g00017
-	# Ceilings and floors compute nothing; "1 group" has no segments.
-	case $name in ceiling*|floor*|"1 group"*) check=0 ;; *) check=1 ;; esac
-	if [ "$case" != csat ] && [ "$case" != month ] && [ $check = 1 ]; then
-		a=$(promoters "$tmp/ref" "$refname" "$seg")
-		b=$(promoters "$tmp/out" "$name" "$seg")
-		if [ "$a" != "$b" ]; then
-			echo "WRONG: $case $name: $seg promoters $b, vockit $a"
-			status=1
+	k=0
+	while IFS=$tab read -r case name file cmd; do
+		k=$((k + 1))
+		if [ -e "$tmp/skip.$k" ]; then
+			printf '%-9s %-18s (not installed)\n' "$case" "$name"
 			continue
 		fi
-	fi
-	echo "$case$tab$name$tab$t" >>"$tmp/walls"
-	awk -v c="$case" -v n="$name" -v t="$t" -v cpu="$cpu" -v mb="$mb" \
-	    -v ref="$ref" -v m="$m" 'BEGIN {
-		printf "%-9s %-18s %8.3f %8.2f %8.0f %9.2f %9.1f\n", c, n, t, cpu,
-		    mb / (t > 0 ? t : 0.01), t / (ref > 0 ? ref : 0.01), m / 1024 }'
-done <"$tmp/cmds"
+		t=$(median <"$tmp/t.$k")
+		cpu=$(median <"$tmp/c.$k")
+		m=$(sort -n "$tmp/m.$k" | tail -n 1)
+		mb=$(du -m "$file" | cut -f1)
+		if [ $k = 1 ]; then
+			ref=$t
+			cp "$tmp/out.$k" "$tmp/ref"
+			refname=$name
+		fi
+		seg=enterprise
+		[ "$case" = groups ] || [ "$case" = groups100 ] && seg=g00017
+		# Ceilings and floors compute nothing; "1 group" has no
+		# segments.
+		case $name in ceiling*|floor*|"1 group"*) check=0 ;;
+		*) check=1 ;; esac
+		if [ "$case" != csat ] && [ "$case" != month ] &&
+		    [ $check = 1 ]; then
+			a=$(promoters "$tmp/ref" "$refname" "$seg")
+			b=$(promoters "$tmp/out.$k" "$name" "$seg")
+			if [ "$a" != "$b" ]; then
+				echo "WRONG: $case $name: $seg promoters $b," \
+				    "vockit $a"
+				status=1
+				continue
+			fi
+		fi
+		echo "$case$tab$name$tab$t" >>"$tmp/walls"
+		awk -v c="$case" -v n="$name" -v t="$t" -v cpu="$cpu" \
+		    -v mb="$mb" -v ref="$ref" -v m="$m" 'BEGIN {
+			printf "%-9s %-18s %8.3f %8.2f %8.0f %9.2f %9.1f\n",
+			    c, n, t, cpu, mb / (t > 0 ? t : 0.01),
+			    t / (ref > 0 ? ref : 0.01), m / 1024 }'
+	done <"$tmp/case"
+done
 
 # Many groups against one (the aim: within 1.5 times): from the walls
 # above, and from pairs run back to back (1 group, then 100,000), the
