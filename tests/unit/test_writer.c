@@ -246,6 +246,43 @@ parts_agree(enum voc_outfmt fmt, const struct voc_writer_shape *shape,
 	return same;
 }
 
+/* Rows gather before they go out, and a quoted cell goes out directly:
+ * rows of plain and quoted text, far past what gathers, each in its
+ * place (the text written here, against the text made by hand). */
+static int
+rows_in_order(enum voc_outfmt fmt, int rows)
+{
+	const char *names[] = {"text", "n", "x"};
+	char d = fmt == VOC_OUT_CSV ? ',' : '\t', cell[64];
+	FILE *fp = tmpfile();
+	struct voc_writer *w = voc_writer_open(fp, fmt, -1, names, 3);
+	struct voc_error err;
+	size_t cap = (size_t)rows * 64 + 64, len = 0;
+	char *want = malloc(cap), *got = malloc(cap);
+	int ok;
+
+	len += (size_t)snprintf(want, cap, "text%cn%cx\n", d, d);
+	for (int i = 0; i < rows; i++) {
+		/* Every third text needs quotes: a comma and a quote. */
+		snprintf(cell, sizeof(cell), i % 3 ? "row %d" : "row, \"%d\"",
+		    i);
+		voc_writer_str(w, cell);
+		voc_writer_int(w, i);
+		voc_writer_num(w, i / 4.0);
+		len += (size_t)snprintf(want + len, cap - len, i % 3 ?
+		    "row %d%c%d%c%g\n" : "\"row, \"\"%d\"\"\"%c%d%c%g\n", i, d,
+		    i, d, i / 4.0);
+	}
+	ok = voc_writer_close(w, 0, &err) == 0 && ftell(fp) == (long)len;
+	rewind(fp);
+	ok = ok && fread(got, 1, len, fp) == len && memcmp(got, want, len) ==
+	    0;
+	fclose(fp);
+	free(want);
+	free(got);
+	return ok;
+}
+
 /* Numbers written through a writer, many times over, from a few
  * thousand values and from random ones (places that the memo shares):
  * each cell must be what voc_writer_format_num writes for it. */
@@ -319,6 +356,8 @@ main(void)
 	CHECK(memo_agrees(VOC_OUT_CSV, -1, 20000));
 	CHECK(memo_agrees(VOC_OUT_TSV, -1, 3000));
 	CHECK(memo_agrees(VOC_OUT_CSV, 2, 20000));
+	CHECK(rows_in_order(VOC_OUT_CSV, 30000));
+	CHECK(rows_in_order(VOC_OUT_TSV, 30000));
 	CHECK_STR(render(VOC_OUT_CSV), "group,n,nps\n\"a,\"\"b\"\"\",12,0.00\n"
 	    "\xE6\x97\xA5\xE6\x9C\xAC,3,\n");
 	CHECK_STR(render(VOC_OUT_TSV), "group\tn\tnps\n\"a,\"\"b\"\"\"\t12\t0.00\n"
