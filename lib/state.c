@@ -307,35 +307,74 @@ voc_state_write(FILE *fp, const struct voc_state_hdr *h,
 
 /* ---- decoding ---- */
 
+/* A value of a state line: from jansson's tree, or read without one
+ * (fast_line). */
+enum { V_INT, V_REAL, V_NULL, V_STR, V_OTHER };
+
+struct dec_val {
+	int type;
+	long long i;		/* V_INT */
+	double d;		/* V_REAL */
+	const char *s;		/* V_STR: len bytes (not NUL-terminated
+				 * when read without a tree) */
+	size_t len;
+};
+
 struct voc_dec {
-	json_t *arr;
+	json_t *arr;		/* the values in a tree, or */
+	const struct dec_val *v;	/* read without one */
 	size_t i, n;
 	const char *file;
 	long line;
 };
 
-static json_t *
-dec_next(struct voc_dec *d, const char *what, struct voc_error *err)
+static void
+json_val(json_t *j, struct dec_val *v)
 {
-	if (d->i >= d->n) {
-		voc_error_set(err, VOC_ERR_DATA, d->file, d->line,
-		    "state line ends where %s was expected", what);
-		return NULL;
+	v->type = json_is_integer(j) ? V_INT : json_is_real(j) ? V_REAL :
+	    json_is_null(j) ? V_NULL : json_is_string(j) ? V_STR : V_OTHER;
+	if (v->type == V_INT)
+		v->i = (long long)json_integer_value(j);
+	else if (v->type == V_REAL)
+		v->d = json_real_value(j);
+	else if (v->type == V_STR) {
+		v->s = json_string_value(j);
+		v->len = json_string_length(j);
 	}
-	return json_array_get(d->arr, d->i++);
+}
+
+/* Value i of d, which has one. */
+static void
+dec_at(const struct voc_dec *d, size_t i, struct dec_val *v)
+{
+	if (d->v != NULL)
+		*v = d->v[i];
+	else
+		json_val(json_array_get(d->arr, i), v);
+}
+
+static int
+dec_next(struct voc_dec *d, struct dec_val *v, const char *what,
+    struct voc_error *err)
+{
+	if (d->i >= d->n)
+		return voc_error_set(err, VOC_ERR_DATA, d->file, d->line,
+		    "state line ends where %s was expected", what);
+	dec_at(d, d->i++, v);
+	return 0;
 }
 
 int
 voc_dec_int(struct voc_dec *d, long long *v, struct voc_error *err)
 {
-	json_t *j = dec_next(d, "a whole number", err);
+	struct dec_val x;
 
-	if (j == NULL)
+	if (dec_next(d, &x, "a whole number", err) < 0)
 		return -1;
-	if (!json_is_integer(j))
+	if (x.type != V_INT)
 		return voc_error_set(err, VOC_ERR_DATA, d->file, d->line,
 		    "state value %zu is not a whole number", d->i);
-	*v = (long long)json_integer_value(j);
+	*v = x.i;
 	return 0;
 }
 
@@ -353,14 +392,16 @@ voc_dec_count(struct voc_dec *d, long long *v, struct voc_error *err)
 int
 voc_dec_num(struct voc_dec *d, double *v, struct voc_error *err)
 {
-	json_t *j = dec_next(d, "a number", err);
+	struct dec_val x;
 
-	if (j == NULL)
+	if (dec_next(d, &x, "a number", err) < 0)
 		return -1;
-	if (json_is_null(j))
+	if (x.type == V_NULL)
 		*v = NAN;
-	else if (json_is_number(j))
-		*v = json_number_value(j);
+	else if (x.type == V_INT)
+		*v = (double)x.i;
+	else if (x.type == V_REAL)
+		*v = x.d;
 	else
 		return voc_error_set(err, VOC_ERR_DATA, d->file, d->line,
 		    "state value %zu is not a number", d->i);
@@ -371,15 +412,15 @@ int
 voc_dec_str(struct voc_dec *d, const char **s, size_t *len,
     struct voc_error *err)
 {
-	json_t *j = dec_next(d, "a string", err);
+	struct dec_val x;
 
-	if (j == NULL)
+	if (dec_next(d, &x, "a string", err) < 0)
 		return -1;
-	if (!json_is_string(j))
+	if (x.type != V_STR)
 		return voc_error_set(err, VOC_ERR_DATA, d->file, d->line,
 		    "state value %zu is not a string", d->i);
-	*s = json_string_value(j);
-	*len = json_string_length(j);
+	*s = x.s;
+	*len = x.len;
 	return 0;
 }
 
@@ -392,9 +433,12 @@ voc_dec_left(const struct voc_dec *d)
 int
 voc_dec_next_is_num(const struct voc_dec *d)
 {
-	json_t *j = d->i < d->n ? json_array_get(d->arr, d->i) : NULL;
+	struct dec_val x;
 
-	return j != NULL && (json_is_number(j) || json_is_null(j));
+	if (d->i >= d->n)
+		return 0;
+	dec_at(d, d->i, &x);
+	return x.type == V_INT || x.type == V_REAL || x.type == V_NULL;
 }
 
 void
@@ -573,47 +617,200 @@ header(json_t *o, const struct voc_state_hdr *h, struct voc_books *books,
 	return 0;
 }
 
+/*
+ * A state line as --state-out writes it, {"k":[...],"s":[...]} with
+ * whole numbers, other numbers, null and strings without escapes, is
+ * read here without a tree: jansson made and freed one for each line,
+ * and that was most of the time of merging a state of 100,000 keys.
+ * Whatever else a line holds (a header, spaces, escapes, other values,
+ * numbers out of range, bytes that are not UTF-8, something that is not
+ * JSON at all) sends it to jansson, which reads it or says what is
+ * wrong; what is read here is what jansson would read.
+ */
+struct fast {
+	struct dec_val *v;
+	size_t n, cap;
+};
+
 static int
-key_line(json_t *o, struct voc_table *t, struct voc_key *k, void *tmp,
-    const char *file, long line, struct voc_error *err)
+is_digit(char c)
 {
-	json_t *ka = json_object_get(o, "k"), *sa = json_object_get(o, "s");
+	return c >= '0' && c <= '9';
+}
+
+/* The value at p (before end) into *v; returns the byte after it, or
+ * NULL for one left to jansson. */
+static char *
+fast_value(char *p, const char *end, struct dec_val *v)
+{
+	char num[64], *q = p;
+	int real = 0;
+
+	if (q < end && *q == '"') {
+		for (q++; q < end && *q != '"'; q++)
+			if ((unsigned char)*q < 0x20 || *q == '\\')
+				return NULL;
+		if (q == end || voc_text_utf8_check(p + 1, (size_t)(q - p -
+		    1)) != (size_t)(q - p - 1))
+			return NULL;
+		v->type = V_STR;
+		v->s = p + 1;
+		v->len = (size_t)(q - p - 1);
+		return q + 1;
+	}
+	if (end - q >= 4 && memcmp(q, "null", 4) == 0) {
+		v->type = V_NULL;
+		return q + 4;
+	}
+	/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+	if (q < end && *q == '-')
+		q++;
+	if (q < end && *q == '0')
+		q++;
+	else if (q < end && *q >= '1' && *q <= '9')
+		while (q < end && is_digit(*q))
+			q++;
+	else
+		return NULL;
+	if (q < end && *q == '.') {
+		real = 1;
+		if (++q == end || !is_digit(*q))
+			return NULL;
+		while (q < end && is_digit(*q))
+			q++;
+	}
+	if (q < end && (*q == 'e' || *q == 'E')) {
+		real = 1;
+		if (++q < end && (*q == '+' || *q == '-'))
+			q++;
+		if (q == end || !is_digit(*q))
+			return NULL;
+		while (q < end && is_digit(*q))
+			q++;
+	}
+	if (q - p >= (long)sizeof(num))
+		return NULL;
+	memcpy(num, p, (size_t)(q - p));
+	num[q - p] = '\0';
+	errno = 0;
+	if (!real) {
+		/* Past a long long jansson fails the line. */
+		v->type = V_INT;
+		v->i = strtoll(num, NULL, 10);
+		if (errno == ERANGE)
+			return NULL;
+	} else {
+		/* As jansson: an overflow fails the line, an underflow
+		 * reads as what strtod gives. */
+		v->type = V_REAL;
+		v->d = strtod(num, NULL);
+		if (isinf(v->d))
+			return NULL;
+	}
+	return q;
+}
+
+/* The values of the array at p ('[' ... ']') appended to f; returns the
+ * byte after it, or NULL (out of memory: *oom set). */
+static char *
+fast_array(char *p, const char *end, struct fast *f, int *oom)
+{
+	if (p == end || *p++ != '[')
+		return NULL;
+	if (p < end && *p == ']')
+		return p + 1;
+	for (;;) {
+		if (f->n == f->cap) {
+			size_t cap = f->cap ? f->cap * 2 : 32;
+			struct dec_val *v = realloc(f->v, cap * sizeof(*v));
+
+			if (v == NULL) {
+				*oom = 1;
+				return NULL;
+			}
+			f->v = v;
+			f->cap = cap;
+		}
+		if ((p = fast_value(p, end, &f->v[f->n])) == NULL)
+			return NULL;
+		f->n++;
+		if (p < end && *p == ']')
+			return p + 1;
+		if (p == end || *p++ != ',')
+			return NULL;
+	}
+}
+
+/* Reads a key line without a tree: 1 with its key's values f->v[0 ..
+ * *nk) and its state's after them, 0 for a line left to jansson, -1
+ * when out of memory. */
+static int
+fast_line(char *buf, size_t len, struct fast *f, size_t *nk)
+{
+	const char *end = buf + len;
+	char *p = buf;
+	int oom = 0;
+
+	f->n = 0;
+	if (len < 6 || memcmp(p, "{\"k\":", 5) != 0 ||
+	    (p = fast_array(p + 5, end, f, &oom)) == NULL)
+		return oom ? -1 : 0;
+	*nk = f->n;
+	if (end - p < 5 || memcmp(p, ",\"s\":", 5) != 0 ||
+	    (p = fast_array(p + 5, end, f, &oom)) == NULL)
+		return oom ? -1 : 0;
+	if (p == end || *p++ != '}')
+		return 0;
+	if (p < end && *p == '\r')
+		p++;
+	if (p < end && *p == '\n')
+		p++;
+	if (p != end)
+		return 0;
+	/* Read: each string's closing quote becomes its NUL, as jansson's
+	 * strings end (and the line is not jansson's now). */
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].type == V_STR)
+			((char *)f->v[i].s)[f->v[i].len] = '\0';
+	return 1;
+}
+
+/* Merges a key line's state, its key's values k[0..nk) and its state's
+ * in d, into t. */
+static int
+merge_line(const struct dec_val *kv, size_t nk, struct voc_dec *d,
+    struct voc_table *t, struct voc_key *k, void *tmp, struct voc_error *err)
+{
 	const struct voc_state_ops *ops = voc_table_ops(t);
 	const void *cfg = voc_table_cfg(t);
 	size_t size = voc_table_state_size(t);
 
-	if (!json_is_array(ka) || !json_is_array(sa))
-		return voc_error_set(err, VOC_ERR_DATA, file, line,
-		    "not a line of a state stream");
 	voc_key_reset(k);
-	for (size_t i = 0; i < json_array_size(ka); i++) {
-		json_t *p = json_array_get(ka, i);
+	for (size_t i = 0; i < nk; i++) {
 		int rc;
 
-		if (json_is_string(p))
-			rc = voc_key_text(k, json_string_value(p),
-			    json_string_length(p));
-		else if (json_is_integer(p))
-			rc = voc_key_int(k, (int64_t)json_integer_value(p));
-		else if (json_is_null(p))
+		if (kv[i].type == V_STR)
+			rc = voc_key_text(k, kv[i].s, kv[i].len);
+		else if (kv[i].type == V_INT)
+			rc = voc_key_int(k, (int64_t)kv[i].i);
+		else if (kv[i].type == V_NULL)
 			rc = voc_key_total(k);
 		else
-			return voc_error_set(err, VOC_ERR_DATA, file, line,
-			    "a state key holds something other than text "
-			    "and whole numbers");
+			return voc_error_set(err, VOC_ERR_DATA, d->file,
+			    d->line, "a state key holds something other than "
+			    "text and whole numbers");
 		if (rc < 0)
 			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
 			    "out of memory");
 	}
-	struct voc_dec d = {sa, 0, json_array_size(sa), file, line};
 	memset(tmp, 0, size ? size : 1);
 	if (ops->init != NULL)
 		ops->init(tmp, cfg);
-	int rc = ops->load(tmp, &d, cfg, err);
-	if (rc == 0 && voc_dec_left(&d) > 0)
-		rc = voc_error_set(err, VOC_ERR_DATA, file, line,
+	int rc = ops->load(tmp, d, cfg, err);
+	if (rc == 0 && voc_dec_left(d) > 0)
+		rc = voc_error_set(err, VOC_ERR_DATA, d->file, d->line,
 		    "a state line with %zu values more than this program "
-		    "writes", voc_dec_left(&d));
+		    "writes", voc_dec_left(d));
 	if (rc == 0) {
 		void *st = voc_table_get(t, k->buf, k->len);
 
@@ -622,12 +819,40 @@ key_line(json_t *o, struct voc_table *t, struct voc_key *k, void *tmp,
 			    "out of memory");
 	}
 	if (rc < 0 && err->file[0] == '\0')
-		snprintf(err->file, sizeof(err->file), "%s", file);
+		snprintf(err->file, sizeof(err->file), "%s", d->file);
 	if (rc < 0 && err->line == 0)
-		err->line = line;
+		err->line = d->line;
 	if (ops->fini != NULL)
 		ops->fini(tmp, cfg);
 	return rc;
+}
+
+/* A key line in jansson's tree. */
+static int
+key_line(json_t *o, struct voc_table *t, struct voc_key *k, void *tmp,
+    struct fast *f, const char *file, long line, struct voc_error *err)
+{
+	json_t *ka = json_object_get(o, "k"), *sa = json_object_get(o, "s");
+
+	if (!json_is_array(ka) || !json_is_array(sa))
+		return voc_error_set(err, VOC_ERR_DATA, file, line,
+		    "not a line of a state stream");
+	/* The key's values as the fast path's: the tree outlives them. */
+	f->n = 0;
+	if (json_array_size(ka) > f->cap) {
+		struct dec_val *v = realloc(f->v, json_array_size(ka) *
+		    sizeof(*v));
+
+		if (v == NULL)
+			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+		f->v = v;
+		f->cap = json_array_size(ka);
+	}
+	for (size_t i = 0; i < json_array_size(ka); i++)
+		json_val(json_array_get(ka, i), &f->v[i]);
+	struct voc_dec d = {sa, NULL, 0, json_array_size(sa), file, line};
+	return merge_line(f->v, json_array_size(ka), &d, t, k, tmp, err);
 }
 
 int
@@ -639,6 +864,7 @@ voc_state_read(const char *path, const struct voc_state_hdr *h,
 	const char *name = std ? "stdin" : path;
 	gzFile gz = std ? gzdopen(dup(0), "rb") : gzopen(path, "rb");
 	struct voc_key k = {0};
+	struct fast f = {0};
 	size_t cap = 1 << 16, len;
 	char *buf = malloc(cap);
 	void *tmp = malloc(voc_table_state_size(t) + 8);
@@ -681,6 +907,21 @@ voc_state_read(const char *path, const struct voc_state_hdr *h,
 		if (rc < 0 || len == 0)
 			break;
 		line++;
+		size_t nk;
+		int fl = fast_line(buf, len, &f, &nk);
+		if (fl < 0) {
+			rc = voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+			    "out of memory");
+			break;
+		}
+		if (fl > 0) {
+			struct voc_dec d = {NULL, f.v + nk, 0, f.n - nk, name,
+			    line};
+
+			if ((rc = merge_line(f.v, nk, &d, t, &k, tmp, err)) < 0)
+				break;
+			continue;
+		}
 		json_error_t je;
 		json_t *o = json_loadb(buf, len, JSON_ALLOW_NUL, &je);
 		if (o == NULL || !json_is_object(o)) {
@@ -699,7 +940,7 @@ voc_state_read(const char *path, const struct voc_state_hdr *h,
 		if (json_object_get(o, "vockit-state") != NULL)
 			rc = header(o, h, books, seen, name, line, err);
 		else
-			rc = key_line(o, t, &k, tmp, name, line, err);
+			rc = key_line(o, t, &k, tmp, &f, name, line, err);
 		json_decref(o);
 		if (rc < 0)
 			break;
@@ -716,6 +957,7 @@ voc_state_read(const char *path, const struct voc_state_hdr *h,
 	gzclose(gz);
 	free(buf);
 	free(tmp);
+	free(f.v);
 	voc_key_free(&k);
 	return rc;
 }

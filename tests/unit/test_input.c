@@ -31,7 +31,7 @@ less(void *out, const void *whole, const void *part, const void *cfg)
 }
 
 static const struct voc_state_ops longs = {"long", 1, NULL, merge, NULL,
-    NULL, NULL};
+    NULL, NULL, NULL};
 
 int
 main(void)
