@@ -688,6 +688,16 @@ fast_value(char *p, const char *end, struct dec_val *v)
 		while (q < end && is_digit(*q))
 			q++;
 	}
+	if (!real && q - p <= 18) {
+		/* Up to 18 digits: no overflow, no call. */
+		long long x = 0;
+
+		for (const char *c = p + (*p == '-'); c < q; c++)
+			x = x * 10 + (*c - '0');
+		v->type = V_INT;
+		v->i = *p == '-' ? -x : x;
+		return q;
+	}
 	if (q - p >= (long)sizeof(num))
 		return NULL;
 	memcpy(num, p, (size_t)(q - p));
