@@ -254,9 +254,10 @@ scan_record(struct voc_reader *r, struct voc_row *row, struct voc_error *err)
 		return 0;
 	}
 	/* Where the physical line of the next record began, for the column
-	 * of a later error. */
+	 * of a later error: as the scanner found it before it rewrote any
+	 * field (a field's "" made one byte, so the bytes moved). */
 	if (rec.nl > 0)
-		note_line_start(r, used);
+		r->line_start = r->consumed + rec.line_off;
 	if (rec.unterminated && r->opts.open_tail) {
 		/* Stop before the open record; the caller reads it with
 		 * what follows. */

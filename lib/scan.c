@@ -210,6 +210,16 @@ check_hi(struct cur *c, uint64_t hi)
 	return 0;
 }
 
+/* Where the last line of buf[0..n) begins, after its LF; 0 when it
+ * holds none.  Most records end with their LF: one comparison. */
+static inline size_t
+line_off(const char *buf, size_t n)
+{
+	while (n > 0 && buf[n - 1] != '\n')
+		n--;
+	return n;
+}
+
 /* Counts and checks the bytes of the current block below bit k (k <= 64).
  * Returns 0 or -1. */
 static ALWAYS_INLINE int
@@ -498,6 +508,7 @@ done: \
 	rec->nfields = nf; \
 	rec->nl = nl0 + c.nl; \
 	rec->nul = c.nul != 0; \
+	rec->line_off = line_off(buf, cons); \
 	*consumed = cons; \
 	if (nf > max) \
 		nf = (flags & VOC_SCAN_ALL) ? 0 : max; \
@@ -514,6 +525,7 @@ blank: \
 	rec->start_nl = nl0; \
 	rec->nfields = 1; \
 	rec->nl = nl0 + 1; \
+	rec->line_off = line_off(buf, cons); \
 	*consumed = cons; \
 	if (max > 0) { \
 		field[0].s = buf + i; \

@@ -59,6 +59,10 @@ struct voc_scan_rec {
 				 * blank lines skipped before it */
 	long start_nl;		/* LFs in buf[0..start) */
 	long nl;		/* LFs in buf[0..*consumed) */
+	size_t line_off;	/* with a record: where the last line in
+				 * buf[0..*consumed) begins, after its LF
+				 * (0: no LF there), found before any field
+				 * is rewritten */
 	int nul;		/* the record holds a NUL byte */
 	int unterminated;	/* at EOF, a quoted field never closed: its
 				 * field runs to the end of the input */
