@@ -2,11 +2,12 @@
  * The reader's CSV through the one-pass scanner (lib/scan.c) against
  * libcsv alone: for any input the two must hand out the same records,
  * with the same line numbers, bad rows and errors.  One difference is
- * allowed: the scanner checks UTF-8 a record at a time and libcsv's path
- * a line at a time, so where a line holds invalid UTF-8, records cut by
- * a lone CR before the bad byte may be handed out by one and not the
- * other, and another error in them (a NUL in the header) may come first.
- * Both must still stop.  The first byte picks the delimiter.
+ * allowed: the scanner checks UTF-8 (and meets a character the input's
+ * encoding cannot decode) a record at a time and libcsv's path a line
+ * at a time, so where a line holds such a byte, records cut by a lone CR
+ * before it may be handed out by one and not the other, and another
+ * error in them (a NUL in the header) may come first.  Both must still
+ * stop.  The first byte picks the delimiter.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,8 +73,11 @@ dump(const char *path, const struct voc_reader_opts *o, struct dump *d)
 }
 
 /* The dump's last line when it is an error ("error:" while reading,
- * "open:" at the header), or NULL; *utf8 says whether it is invalid
- * UTF-8.  A field may hold the same words: only the last line counts. */
+ * "open:" at the header), or NULL; *utf8 says whether it is a byte that
+ * does not decode (invalid UTF-8, or not valid in the input's encoding,
+ * or a character cut by the end of input), which the scanner finds a
+ * record at a time and libcsv's path a line at a time.  A field may hold
+ * the same words: only the last line counts. */
 static const char *
 last_error(const struct dump *d, int *utf8)
 {
@@ -91,7 +95,10 @@ last_error(const struct dump *d, int *utf8)
 		m = p + 5;
 	else
 		return NULL;
-	*utf8 = strncmp(m, "invalid UTF-8", 13) == 0;
+	*utf8 = strncmp(m, "invalid UTF-8", 13) == 0 ||
+	    strncmp(m, "incomplete ", 11) == 0 ||
+	    (strncmp(m, "byte 0x", 7) == 0 && strstr(m, "is not valid") !=
+	    NULL);
 	return p;
 }
 
