@@ -382,6 +382,51 @@ string(struct voc_jscan *js, int want, int nul, int *at, size_t *off,
 	return 0;
 }
 
+const char *
+voc_json_number(const char *p, const char *e, int *real, long *mag)
+{
+	const char *d0;
+
+	*real = 0;
+	if (p < e && *p == '-')
+		p++;
+	d0 = p;
+	if (p < e && *p == '0')
+		p++;
+	else if (p < e && *p >= '1' && *p <= '9')
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+	else
+		return NULL;
+	*mag = (long)(p - d0);
+	if (p < e && *p == '.') {
+		*real = 1;
+		p++;
+		if (p == e || *p < '0' || *p > '9')
+			return NULL;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		long x = 0;
+		int xneg = 0;
+
+		*real = 1;
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			xneg = *p++ == '-';
+		if (p == e || *p < '0' || *p > '9')
+			return NULL;
+		while (p < e && *p >= '0' && *p <= '9') {
+			if (x < 100000)
+				x = x * 10 + (*p - '0');
+			p++;
+		}
+		*mag += xneg ? -x : x;
+	}
+	return p;
+}
+
 /*
  * Reads a number at js->p as jansson's lexer does (RFC 8259's grammar,
  * integers within int64_t).  Reals of 1e300 and more are left to jansson,
@@ -391,61 +436,25 @@ string(struct voc_jscan *js, int want, int nul, int *at, size_t *off,
 static int
 number(struct voc_jscan *js, enum voc_jscan_type *type)
 {
-	const unsigned char *p = js->p, *e = js->e, *d0;
-	int neg = 0, real = 0;
+	const char *p = (const char *)js->p, *end;
+	int neg = *js->p == '-', real;
 	long mag;
 
-	if (p < e && *p == '-') {
-		neg = 1;
-		p++;
-	}
-	d0 = p;
-	if (p < e && *p == '0')
-		p++;
-	else if (p < e && *p >= '1' && *p <= '9')
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-	else
+	if ((end = voc_json_number(p, (const char *)js->e, &real, &mag)) ==
+	    NULL)
 		return fail(js, REJECT);
-	/* Digits before any point: the decimal magnitude, roughly. */
-	mag = (long)(p - d0);
-	if (p < e && *p == '.') {
-		real = 1;
-		p++;
-		if (p == e || *p < '0' || *p > '9')
-			return fail(js, REJECT);
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-	}
-	if (p < e && (*p == 'e' || *p == 'E')) {
-		long x = 0;
-		int xneg = 0;
-
-		real = 1;
-		p++;
-		if (p < e && (*p == '+' || *p == '-'))
-			xneg = *p++ == '-';
-		if (p == e || *p < '0' || *p > '9')
-			return fail(js, REJECT);
-		while (p < e && *p >= '0' && *p <= '9') {
-			if (x < 100000)
-				x = x * 10 + (*p - '0');
-			p++;
-		}
-		mag += xneg ? -x : x;
-	}
 	if (real) {
 		if (mag >= 300)
 			return fail(js, REJECT);
-	} else if (p - d0 >= 19) {
+	} else if (mag >= 19) {
 		static const char max[] = "9223372036854775807";
 		static const char min[] = "9223372036854775808";
 
-		if (p - d0 > 19 || memcmp(d0, neg ? min : max, 19) > 0)
+		if (mag > 19 || memcmp(p + neg, neg ? min : max, 19) > 0)
 			return fail(js, REJECT);
 	}
 	*type = real ? VOC_JSCAN_REAL : VOC_JSCAN_INT;
-	js->p = p;
+	js->p = (const unsigned char *)end;
 	return 0;
 }
 

@@ -70,7 +70,7 @@ voc_run_table(struct voc_run *run)
 void *
 voc_run_state(struct voc_run *run, const char *key, size_t keylen)
 {
-	/* A held row's key was hashed when it was read (step_batch). */
+	/* A held row's key was hashed when it was held (batch_add). */
 	if (key == run->hint_key && keylen == run->hint_len)
 		return voc_table_get_hashed(run->t, key, keylen,
 		    run->hint_hash, run->hint_ent);

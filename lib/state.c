@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <zlib.h>
 
+#include "voc/jsonscan.h"
 #include "voc/key.h"
 #include "voc/text.h"
 #include "voc/state.h"
@@ -632,19 +633,14 @@ struct fast {
 	size_t n, cap;
 };
 
-static int
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* The value at p (before end) into *v; returns the byte after it, or
  * NULL for one left to jansson. */
 static char *
 fast_value(char *p, const char *end, struct dec_val *v)
 {
 	char num[64], *q = p;
-	int real = 0;
+	int real;
+	long mag;
 
 	if (q < end && *q == '"') {
 		for (q++; q < end && *q != '"'; q++)
@@ -662,32 +658,8 @@ fast_value(char *p, const char *end, struct dec_val *v)
 		v->type = V_NULL;
 		return q + 4;
 	}
-	/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
-	if (q < end && *q == '-')
-		q++;
-	if (q < end && *q == '0')
-		q++;
-	else if (q < end && *q >= '1' && *q <= '9')
-		while (q < end && is_digit(*q))
-			q++;
-	else
+	if ((q = (char *)voc_json_number(p, end, &real, &mag)) == NULL)
 		return NULL;
-	if (q < end && *q == '.') {
-		real = 1;
-		if (++q == end || !is_digit(*q))
-			return NULL;
-		while (q < end && is_digit(*q))
-			q++;
-	}
-	if (q < end && (*q == 'e' || *q == 'E')) {
-		real = 1;
-		if (++q < end && (*q == '+' || *q == '-'))
-			q++;
-		if (q == end || !is_digit(*q))
-			return NULL;
-		while (q < end && is_digit(*q))
-			q++;
-	}
 	if (!real && q - p <= 18) {
 		/* Up to 18 digits: no overflow, no call. */
 		long long x = 0;
@@ -720,6 +692,24 @@ fast_value(char *p, const char *end, struct dec_val *v)
 	return q;
 }
 
+/* Room in f for n values: 0, or -1 when out of memory. */
+static int
+fast_room(struct fast *f, size_t n)
+{
+	size_t cap = f->cap ? f->cap : 32;
+	struct dec_val *v;
+
+	if (n <= f->cap)
+		return 0;
+	while (cap < n)
+		cap *= 2;
+	if ((v = realloc(f->v, cap * sizeof(*v))) == NULL)
+		return -1;
+	f->v = v;
+	f->cap = cap;
+	return 0;
+}
+
 /* The values of the array at p ('[' ... ']') appended to f; returns the
  * byte after it, or NULL (out of memory: *oom set). */
 static char *
@@ -730,16 +720,9 @@ fast_array(char *p, const char *end, struct fast *f, int *oom)
 	if (p < end && *p == ']')
 		return p + 1;
 	for (;;) {
-		if (f->n == f->cap) {
-			size_t cap = f->cap ? f->cap * 2 : 32;
-			struct dec_val *v = realloc(f->v, cap * sizeof(*v));
-
-			if (v == NULL) {
-				*oom = 1;
-				return NULL;
-			}
-			f->v = v;
-			f->cap = cap;
+		if (fast_room(f, f->n + 1) < 0) {
+			*oom = 1;
+			return NULL;
 		}
 		if ((p = fast_value(p, end, &f->v[f->n])) == NULL)
 			return NULL;
@@ -848,17 +831,9 @@ key_line(json_t *o, struct voc_table *t, struct voc_key *k, void *tmp,
 		return voc_error_set(err, VOC_ERR_DATA, file, line,
 		    "not a line of a state stream");
 	/* The key's values as the fast path's: the tree outlives them. */
-	f->n = 0;
-	if (json_array_size(ka) > f->cap) {
-		struct dec_val *v = realloc(f->v, json_array_size(ka) *
-		    sizeof(*v));
-
-		if (v == NULL)
-			return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
-			    "out of memory");
-		f->v = v;
-		f->cap = json_array_size(ka);
-	}
+	if (fast_room(f, json_array_size(ka)) < 0)
+		return voc_error_set(err, VOC_ERR_DATA, NULL, 0,
+		    "out of memory");
 	for (size_t i = 0; i < json_array_size(ka); i++)
 		json_val(json_array_get(ka, i), &f->v[i]);
 	struct voc_dec d = {sa, NULL, 0, json_array_size(sa), file, line};

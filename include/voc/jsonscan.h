@@ -81,4 +81,14 @@ int voc_jscan_line(struct voc_jscan *js, char *line, size_t len,
 /* Frees js; NULL is accepted. */
 void voc_jscan_free(struct voc_jscan *js);
 
+/*
+ * The JSON number (RFC 8259's grammar, as jansson's lexer reads it) that
+ * starts at p, before e: returns the byte after it, or NULL when none
+ * does.  *real says whether it has a fraction or an exponent; *mag is its
+ * decimal magnitude, the digits before any point (a whole number's
+ * digits) plus the exponent, which is counted to 100,000 at most.
+ */
+const char *voc_json_number(const char *p, const char *e, int *real,
+    long *mag);
+
 #endif
