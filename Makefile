@@ -31,6 +31,9 @@ DEBS = build-essential pkg-config libcsv-dev libgsl-dev libjansson-dev \
 	parallel libisal-dev
 # The peers bench/run compares against.
 BENCH_DEBS = datamash miller mawk gawk jq sqlite3 pigz isal time
+# make fuzz: clang and its libFuzzer runtime (only recommended by clang,
+# which tests/deps.sh does not install).
+FUZZ_DEBS = clang libclang-rt-14-dev
 
 PROGS = nps-score csat-agg retention mau ltv voc-topics
 LIB_SRC = $(wildcard lib/*.c)
@@ -44,11 +47,14 @@ FUZZ_NAMES = reader csv timeparse state
 FUZZ_REPLAY = $(FUZZ_NAMES:%=$(BUILD)/tests/test_fuzz_%)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
+# A libFuzzer seed (make fuzz FUZZ_SEED=1: the same inputs each run, as
+# CI's short run wants); empty, a new one each run.
+FUZZ_SEED ?=
 # The OOM sweep: programs built with malloc wrapped (tests/oom/).
 OOM_PROGS = $(PROGS:%=$(BUILD)/oom/%)
 
-.PHONY: all check demo deps deps-bench install uninstall clean asan ubsan \
-	bench build-check fuzz oom
+.PHONY: all check demo deps deps-bench deps-fuzz install uninstall clean \
+	asan ubsan bench build-check fuzz oom
 
 all: $(PROGS:%=$(BUILD)/%)
 
@@ -93,6 +99,9 @@ deps:
 deps-bench:
 	@sh tests/deps.sh $(BENCH_DEBS)
 
+deps-fuzz: deps
+	@sh tests/deps.sh $(FUZZ_DEBS)
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/nps-score -s NPS -g 年代 -o table \
@@ -103,12 +112,12 @@ build-check: all $(UNIT_BIN) $(FUZZ_REPLAY)
 	@sh tests/run.sh $(BUILD)
 
 # Each harness under libFuzzer for FUZZ_SECONDS (clang, ASan, UBSan).
-fuzz:
+fuzz: deps-fuzz
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) \
 		CFLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined" \
 		build-fuzz/libvoc.a
-	@PKGS="$(PKGS)" sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) \
-		$(FUZZ_NAMES)
+	@PKGS="$(PKGS)" SEED="$(FUZZ_SEED)" sh tests/fuzz/run.sh build-fuzz \
+		$(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 # Every allocation of a run made to fail in turn (ASan build).
 oom:

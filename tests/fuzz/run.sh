@@ -3,6 +3,7 @@
 #
 #   tests/fuzz/run.sh BUILD_DIR SECONDS NAME...
 #
+# SEED in the environment, when set, is libFuzzer's -seed.
 # BUILD_DIR holds a libvoc.a compiled with -fsanitize=fuzzer-no-link.  A
 # harness starts from its seed corpus tests/fuzz/corpus/NAME (copied to
 # BUILD_DIR/corpus/NAME, where the inputs it finds accumulate); a crash
@@ -25,7 +26,7 @@ for name in "$@"; do
 	cp tests/fuzz/corpus/$name/* "$build/corpus/$name/"
 	echo "fuzz_$name: $secs seconds"
 	"$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 \
-		-rss_limit_mb=1024 -print_final_stats=1 \
+		-rss_limit_mb=1024 -print_final_stats=1 ${SEED:+-seed=$SEED} \
 		-artifact_prefix="$build/crash-$name-" "$build/corpus/$name" \
 		2>"$build/fuzz_$name.log" || {
 		tail -n 40 "$build/fuzz_$name.log"
