@@ -138,7 +138,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	load(path, &h, &rc[0], &err[0], &out[0], &len[0]);
 	/* The same lines with a space after each line's first brace, which
 	 * only jansson reads (a key line as written is read without it):
-	 * the same outcome. */
+	 * the same outcome.  Not for gzip (its magic bytes first): a space
+	 * among compressed bytes changes the lines, or where inflating
+	 * fails. */
+	if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
+		free(out[0]);
+		return 0;
+	}
 	uint8_t *sp = malloc(size * 2 + 1);
 	size_t n = 0;
 
