@@ -540,7 +540,7 @@ row_end(struct voc_writer *w, size_t col)
  * cell and returns where it goes, with room for NUM_ROOM bytes (NULL:
  * the cell is not written), and num_close takes its end.
  */
-#define NUM_ROOM 64
+#define NUM_ROOM VOC_NUM_ROOM
 
 static int
 direct(const struct voc_writer *w)

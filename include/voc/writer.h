@@ -78,9 +78,12 @@ void voc_writer_null(struct voc_writer *w);
  * significant digits (precision 2 writes 0.0031, not 0.00). */
 void voc_writer_pvalue(struct voc_writer *w, double p);
 
-/* Formats v as voc_writer_num does at precision into buf (64 bytes are
- * enough); an unknown value (NaN, infinite) gives "". */
+/* Formats v as voc_writer_num does at precision into buf (VOC_NUM_ROOM
+ * bytes are enough); an unknown value (NaN, infinite) gives "". */
 void voc_writer_format_num(double v, int precision, char *buf, size_t size);
+/* The most a number takes: at precision 15 (--precision's most), -1e308
+ * is a sign, 309 digits, a point and 15 decimals; and the NUL. */
+#define VOC_NUM_ROOM 328
 
 /* Formats a p-value as voc_writer_pvalue does into buf (64 bytes): at
  * precision -1 as voc_writer_format_num; else with at least precision

@@ -2,6 +2,7 @@
  * writer and text: every output format, unknown values, decimal marks,
  * table alignment by display width, a full disk; UTF-8 checks and widths.
  */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -295,7 +296,7 @@ memo_agrees(enum voc_outfmt fmt, int precision, int rows)
 	struct voc_error err;
 	double *v = malloc((size_t)rows * 4 * sizeof(*v));
 	uint64_t x = 88172645463325252ULL;
-	char line[512], want[64];
+	char line[4 * VOC_NUM_ROOM + 8], want[VOC_NUM_ROOM];
 	int ok = fp != NULL && w != NULL && v != NULL, sep = fmt ==
 	    VOC_OUT_CSV ? ',' : '\t';
 
@@ -349,9 +350,53 @@ memo_agrees(enum voc_outfmt fmt, int precision, int rows)
 	return ok;
 }
 
+/* At a fixed precision a number is printf's %.*f whatever its size (it
+ * was cut at 63 bytes: 1e62 and up lost their last digits), formatted
+ * alone and written in a row. */
+static int
+wide_numbers(void)
+{
+	static const double v[] = {-7.8904214067409111e64, 1e70, -DBL_MAX,
+	    DBL_MAX, 1.5e200, -2.5e300};
+	int ok = 1;
+
+	for (int precision = 0; precision <= 15; precision += 5)
+		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+			char want[400], got[VOC_NUM_ROOM], line[400];
+			const char *names[] = {"x"};
+			FILE *fp = tmpfile();
+			struct voc_writer *w = fp ? voc_writer_open(fp,
+			    VOC_OUT_CSV, precision, names, 1) : NULL;
+			struct voc_error err;
+
+			snprintf(want, sizeof(want), "%.*f", precision, v[i]);
+			voc_writer_format_num(v[i], precision, got,
+			    sizeof(got));
+			ok &= strcmp(got, want) == 0;
+			if (w != NULL) {
+				voc_writer_num(w, v[i]);
+				ok &= voc_writer_close(w, 0, &err) == 0;
+			}
+			ok &= fp != NULL && w != NULL;
+			if (fp != NULL) {
+				rewind(fp);
+				ok &= fgets(line, sizeof(line), fp) != NULL &&
+				    fgets(line, sizeof(line), fp) != NULL &&
+				    strncmp(line, want, strlen(want)) == 0 &&
+				    line[strlen(want)] == '\n';
+				fclose(fp);
+			}
+			if (strcmp(got, want) != 0)
+				fprintf(stderr, "wide: %.17g at %d: %s, not "
+				    "%s\n", v[i], precision, got, want);
+		}
+	return ok;
+}
+
 int
 main(void)
 {
+	CHECK(wide_numbers());
 	CHECK(shortest_agrees(400000));
 	CHECK(memo_agrees(VOC_OUT_CSV, -1, 20000));
 	CHECK(memo_agrees(VOC_OUT_TSV, -1, 3000));
