@@ -47,9 +47,12 @@ FUZZ_NAMES = reader csv timeparse state
 FUZZ_REPLAY = $(FUZZ_NAMES:%=$(BUILD)/tests/test_fuzz_%)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-# A libFuzzer seed (make fuzz FUZZ_SEED=1: the same inputs each run, as
-# CI's short run wants); empty, a new one each run.
+# A libFuzzer seed and a number of inputs (make fuzz FUZZ_SEED=1
+# FUZZ_RUNS=2000: the same inputs each run from the seed corpus, as CI
+# wants); empty, a new seed each run and as many inputs as FUZZ_SECONDS
+# allow.
 FUZZ_SEED ?=
+FUZZ_RUNS ?=
 # The OOM sweep: programs built with malloc wrapped (tests/oom/).
 OOM_PROGS = $(PROGS:%=$(BUILD)/oom/%)
 
@@ -116,7 +119,8 @@ fuzz: deps-fuzz
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) \
 		CFLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined" \
 		build-fuzz/libvoc.a
-	@PKGS="$(PKGS)" SEED="$(FUZZ_SEED)" sh tests/fuzz/run.sh build-fuzz \
+	@PKGS="$(PKGS)" SEED="$(FUZZ_SEED)" RUNS="$(FUZZ_RUNS)" \
+		sh tests/fuzz/run.sh build-fuzz \
 		$(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 # Every allocation of a run made to fail in turn (ASan build).

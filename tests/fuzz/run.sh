@@ -3,7 +3,8 @@
 #
 #   tests/fuzz/run.sh BUILD_DIR SECONDS NAME...
 #
-# SEED in the environment, when set, is libFuzzer's -seed.
+# SEED and RUNS in the environment, when set, are libFuzzer's -seed and
+# -runs (the number of inputs; SECONDS still bounds the time).
 # BUILD_DIR holds a libvoc.a compiled with -fsanitize=fuzzer-no-link.  A
 # harness starts from its seed corpus tests/fuzz/corpus/NAME (copied to
 # BUILD_DIR/corpus/NAME, where the inputs it finds accumulate); a crash
@@ -24,9 +25,10 @@ for name in "$@"; do
 		$(pkg-config --libs $pkgs) -ldl -lm -pthread -o "$bin"
 	mkdir -p "$build/corpus/$name"
 	cp tests/fuzz/corpus/$name/* "$build/corpus/$name/"
-	echo "fuzz_$name: $secs seconds"
+	echo "fuzz_$name: $secs seconds${RUNS:+ or $RUNS inputs}"
 	"$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 \
-		-rss_limit_mb=1024 -print_final_stats=1 ${SEED:+-seed=$SEED} \
+		-rss_limit_mb=1024 -print_final_stats=1 \
+		${SEED:+-seed=$SEED} ${RUNS:+-runs=$RUNS} \
 		-artifact_prefix="$build/crash-$name-" "$build/corpus/$name" \
 		2>"$build/fuzz_$name.log" || {
 		tail -n 40 "$build/fuzz_$name.log"
