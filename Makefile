@@ -48,9 +48,8 @@ FUZZ_REPLAY = $(FUZZ_NAMES:%=$(BUILD)/tests/test_fuzz_%)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 # A libFuzzer seed and a number of inputs (make fuzz FUZZ_SEED=1
-# FUZZ_RUNS=2000: the same inputs each run from the seed corpus, as CI
-# wants); empty, a new seed each run and as many inputs as FUZZ_SECONDS
-# allow.
+# FUZZ_RUNS=2000: a short, bounded run, as CI's); empty, a new seed each
+# run and as many inputs as FUZZ_SECONDS allow.
 FUZZ_SEED ?=
 FUZZ_RUNS ?=
 # The OOM sweep: programs built with malloc wrapped (tests/oom/).
