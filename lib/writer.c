@@ -1296,34 +1296,57 @@ voc_writer_part(const struct voc_writer *w)
 	return p;
 }
 
+size_t
+voc_writer_part_size(struct voc_writer *part)
+{
+	const struct spool *sp = part->spool;
+
+	line_flush(part);
+	if (fflush(part->out) != 0 || sp->oom)
+		part->oom = 1;
+	return part->oom || sp->nblocks == 0 ? 0 :
+	    (sp->nblocks - 1) * VOC_HUGE_PAGE + sp->used;
+}
+
+void
+voc_writer_part_copy(struct voc_writer *w, struct voc_writer *part,
+    size_t from, size_t to, int last)
+{
+	const struct spool *sp = part->spool;
+
+	if (w->oom || w->bad != NULL || w->fail != NULL)
+		return;
+	if (part->oom) {
+		w->oom = 1;
+		return;
+	}
+	line_flush(w);
+	while (from < to) {
+		size_t i = from / VOC_HUGE_PAGE, at = from % VOC_HUGE_PAGE;
+		size_t n = VOC_HUGE_PAGE - at;
+
+		if (n > to - from)
+			n = to - from;
+		errno = 0;
+		if (fwrite(sp->block[i] + at, 1, n, w->out) != n &&
+		    w->werr == 0)
+			w->werr = errno ? errno : EIO;
+		from += n;
+	}
+	if (last && part->fail != NULL) {
+		w->fail = part->fail;
+		part->fail = NULL;
+	}
+}
+
 void
 voc_writer_join(struct voc_writer *w, struct voc_writer *part, int keep)
 {
 	struct voc_error err;
+	size_t n = voc_writer_part_size(part);
 
-	line_flush(part);
-	if (fflush(part->out) != 0 || part->spool->oom)
-		part->oom = 1;
-	if (keep && !w->oom && w->bad == NULL && w->fail == NULL) {
-		const struct spool *sp = part->spool;
-
-		line_flush(w);
-		for (size_t i = 0; i < sp->nblocks && !part->oom; i++) {
-			size_t n = i + 1 < sp->nblocks ? VOC_HUGE_PAGE :
-			    sp->used;
-
-			errno = 0;
-			if (fwrite(sp->block[i], 1, n, w->out) != n &&
-			    w->werr == 0)
-				w->werr = errno ? errno : EIO;
-		}
-		if (part->oom)
-			w->oom = 1;
-		else if (part->fail != NULL) {
-			w->fail = part->fail;
-			part->fail = NULL;
-		}
-	}
+	if (keep)
+		voc_writer_part_copy(w, part, 0, n, 1);
 	voc_writer_close(part, 1, &err);
 }
 

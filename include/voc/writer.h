@@ -107,6 +107,15 @@ int voc_writer_streams(const struct voc_writer *w);
 struct voc_writer *voc_writer_part(const struct voc_writer *w);
 void voc_writer_join(struct voc_writer *w, struct voc_writer *part,
     int keep);
+/* A part's rows a range at a time, in any order: voc_writer_part_size
+ * is the bytes it holds so far (its rows are complete at a row's end),
+ * 0 when out of memory; voc_writer_part_copy appends bytes [from, to)
+ * of them to w's output (unless w has failed) and, with last set, hands
+ * on part's error as voc_writer_join does.  Close part with
+ * voc_writer_join(w, part, 0). */
+size_t voc_writer_part_size(struct voc_writer *part);
+void voc_writer_part_copy(struct voc_writer *w, struct voc_writer *part,
+    size_t from, size_t to, int last);
 
 /*
  * Flushes (the table format is written here, once all widths are known),
