@@ -312,6 +312,16 @@ row_step(const void *ctx, struct voc_run *run, const struct voc_record *rec,
 	return 0;
 }
 
+/* Without weights a state is counts: merged alike in any order (the
+ * weighted sums are reals, whose sum depends on the order). */
+static int
+any_order(const void *ctx)
+{
+	const struct opts *o = ctx;
+
+	return o->c.weight_col == NULL;
+}
+
 static int
 prepare(void *ctx, const struct voc_input *in, struct voc_error *err)
 {
@@ -480,6 +490,7 @@ static const struct voc_prog prog = {
 	.group_keyed = 1,
 	.state = &nps_state,
 	.state_size = state_size,
+	.any_order = any_order,
 	.option = option,
 	.check = check,
 	.prepare = prepare,

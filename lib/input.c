@@ -275,6 +275,7 @@ voc_input_open(const struct voc_common *c, const char *prog,
 		ro.range_end = range->end;
 		ro.name = range->name;
 		ro.open_tail = range->open_tail;
+		ro.share = range->share;
 	}
 	in->r = voc_reader_open((const char *const *)files, (size_t)nfiles,
 	    &ro, err);

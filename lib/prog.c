@@ -8,7 +8,9 @@
  * ends between records; when a quoted field with a newline spans a cut,
  * the part before it ends inside the field and fails, and the whole
  * file is read again in one thread.  So is any other failure, so that
- * the error a user sees is the one a single pass reports.
+ * the error a user sees is the one a single pass reports.  For a program
+ * whose states merge alike in any order, a thread done early takes over
+ * the rest of another's range (see struct part).
  */
 #define _GNU_SOURCE	/* splice, memfd_create */
 #include <errno.h>
@@ -829,23 +831,6 @@ new_table(const struct voc_prog *p, const void *ctx)
 	return voc_table_new(p->state, p->state_size(ctx), ctx);
 }
 
-struct worker {
-	struct voc_run run;
-	struct voc_error err;
-	int rc;
-	long lines;
-};
-
-static void *
-work(void *arg)
-{
-	struct worker *w = arg;
-
-	w->rc = step_rows(&w->run, &w->err);
-	w->lines = voc_input_lines(w->run.in);
-	return NULL;
-}
-
 /* The offset of the first line start at or after off, or -1. */
 static long long
 line_start(int fd, long long off, long long size)
@@ -891,6 +876,175 @@ rebase_lines(struct voc_table *t, long lines)
 }
 
 /*
+ * A part of a file read by one thread (read_split): its own reader,
+ * books and lines.  Its end is shared: when a thread is done with its
+ * own part, it may move another's end earlier, to a line start half way
+ * through what that one has left, and read the rest as a part of its
+ * own (when the program's states merge alike in any order): a slower
+ * core (this machine's two ran this code at times 1.7 times apart) no
+ * longer holds the run back by the time of half the file.
+ */
+struct part {
+	long long start;
+	struct voc_range_share share;
+	struct voc_input *in;
+	struct voc_books books;
+	struct voc_error err;
+	long lines;
+	int rc;
+	int done;		/* read to its end (under the split's mu) */
+};
+
+/* Parts a file may come to, and the least a thread takes over: less is
+ * read in the time opening a reader takes (tests make it small with
+ * VOCKIT_TAKE_BYTES, to take over at every kind of place). */
+#define MAX_PARTS 64
+#define TAKE_MIN (4LL << 20)
+
+struct split {
+	pthread_mutex_t mu;		/* the parts and their done */
+	struct part *part[MAX_PARTS];
+	int nparts;
+	int take;			/* threads take the rest of parts */
+	long long take_min;		/* bytes left, at the least, to take */
+	int failed;			/* a part taken over did not open */
+	const struct voc_run *run;
+	char *file;
+	int fd;
+	const char *name;
+};
+
+struct worker {
+	struct voc_run run;
+	struct split *sp;
+	struct part *first;
+};
+
+/* A part [start, end) of sp's file, its reader open: NULL when out of
+ * memory or the reader failed (then *pt holds the part, for its error,
+ * and is to be freed with part_free). */
+static struct part *
+part_open(struct split *sp, long long start, long long end)
+{
+	struct part *pt = calloc(1, sizeof(*pt));
+
+	if (pt == NULL)
+		return NULL;
+	pt->start = start;
+	pt->share.end = end;
+	pt->share.reserved = start;
+	if (pthread_mutex_init(&pt->share.mu, NULL) != 0) {
+		free(pt);
+		return NULL;
+	}
+	struct voc_input_range r = {start, end, sp->name, 0,
+	    sp->take ? &pt->share : NULL};
+	pt->in = voc_input_open(sp->run->c, sp->run->p->name, &sp->file, 1,
+	    &r, &pt->books, &pt->err);
+	return pt;
+}
+
+static void
+part_free(struct part *pt)
+{
+	if (pt == NULL)
+		return;
+	voc_input_close(pt->in);
+	pthread_mutex_destroy(&pt->share.mu);
+	free(pt);
+}
+
+/* Takes over the second half of what the part with the most left has
+ * left, as a part of the caller's: NULL when none has TAKE_MIN left (or
+ * a part cannot be added). */
+static struct part *
+take_rest(struct split *sp)
+{
+	for (;;) {
+		struct part *v = NULL;
+		long long from = 0, end = 0, cut;
+
+		pthread_mutex_lock(&sp->mu);
+		for (int i = 0; i < sp->nparts && !sp->failed &&
+		    sp->nparts < MAX_PARTS; i++) {
+			struct part *pt = sp->part[i];
+
+			if (pt->done)
+				continue;
+			pthread_mutex_lock(&pt->share.mu);
+			long long at = pt->share.reserved > pt->start ?
+			    pt->share.reserved : pt->start;
+			if (pt->share.end - at > end - from) {
+				v = pt;
+				from = at;
+				end = pt->share.end;
+			}
+			pthread_mutex_unlock(&pt->share.mu);
+		}
+		pthread_mutex_unlock(&sp->mu);
+		if (v == NULL || end - from < sp->take_min)
+			return NULL;
+		if ((cut = line_start(sp->fd, from + (end - from) / 2, end)) < 0
+		    || cut >= end)
+			return NULL;
+		/* Still ahead of what it has read, and its end unmoved. */
+		pthread_mutex_lock(&v->share.mu);
+		int ok = cut > v->share.reserved && cut > v->start &&
+		    v->share.end == end;
+		if (ok)
+			v->share.end = cut;
+		pthread_mutex_unlock(&v->share.mu);
+		if (!ok)
+			continue;
+		struct part *pt = part_open(sp, cut, end);
+
+		pthread_mutex_lock(&sp->mu);
+		if (pt == NULL || pt->in == NULL ||
+		    !voc_reader_plain(voc_input_reader(pt->in))) {
+			/* [cut, end) will not be read: the split fails. */
+			sp->failed = 1;
+			pthread_mutex_unlock(&sp->mu);
+			part_free(pt);
+			return NULL;
+		}
+		sp->part[sp->nparts++] = pt;
+		pthread_mutex_unlock(&sp->mu);
+		return pt;
+	}
+}
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	struct split *sp = w->sp;
+
+	for (struct part *pt = w->first; pt != NULL; pt = take_rest(sp)) {
+		w->run.in = pt->in;
+		pt->rc = step_rows(&w->run, &pt->err);
+		pt->lines = voc_input_lines(pt->in);
+		pthread_mutex_lock(&sp->mu);
+		pt->done = 1;
+		if (pt->rc < 0)
+			sp->failed = 1;
+		pthread_mutex_unlock(&sp->mu);
+		if (pt->rc < 0 || !sp->take)
+			break;
+	}
+	w->run.in = NULL;
+	return NULL;
+}
+
+static int
+part_order(const void *a, const void *b)
+{
+	const struct part *x = *(struct part *const *)a;
+	const struct part *y = *(struct part *const *)b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/*
  * Reads file in nthreads parts at once into run (into run->t when it
  * has a table already, from an earlier piece).  Returns 1 when done,
  * 0 when the file must be read in one pass instead (not a plain file, a
@@ -901,57 +1055,72 @@ read_split(struct voc_run *run, char *file, int nthreads, struct piece *pc,
     struct voc_error *err)
 {
 	struct worker *w = calloc((size_t)nthreads, sizeof(*w));
+	struct split sp;
 	pthread_t tid[MAX_THREADS];
 	long long cut[MAX_THREADS + 1];
 	struct stat sb;
-	int fd = open(file, O_RDONLY), ok = 1, started = 0;
+	int ok = 1, started = 0;
 
-	if (w == NULL) {
-		if (fd >= 0)
-			close(fd);
+	memset(&sp, 0, sizeof(sp));
+	sp.fd = open(file, O_RDONLY);
+	if (w == NULL || pthread_mutex_init(&sp.mu, NULL) != 0) {
+		if (sp.fd >= 0)
+			close(sp.fd);
+		free(w);
 		return -1;
 	}
-	if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	sp.run = run;
+	sp.file = file;
+	sp.name = pc->name;
+	/* Parts read in any order, by whichever thread is free: only for
+	 * states that merge alike in any order and name no input line. */
+	sp.take = run->p->any_order != NULL && run->p->any_order(run->ctx) &&
+	    run->p->state->rebase == NULL;
+	const char *env = getenv("VOCKIT_TAKE_BYTES");
+	sp.take_min = env != NULL && atoll(env) >= 2 ? atoll(env) : TAKE_MIN;
+	if (sp.fd < 0 || fstat(sp.fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
 	    sb.st_size < (run->c->threads ? MIN_SPLIT_ASKED : MIN_SPLIT))
 		ok = 0;
 	cut[0] = 0;
 	for (int i = 1; ok && i < nthreads; i++) {
-		cut[i] = line_start(fd, (long long)sb.st_size * i / nthreads,
+		cut[i] = line_start(sp.fd, (long long)sb.st_size * i / nthreads,
 		    sb.st_size);
 		if (cut[i] < 0 || cut[i] <= cut[i - 1] + 1)
 			ok = 0;
 	}
 	cut[nthreads] = ok ? (long long)sb.st_size : 0;
-	if (fd >= 0)
-		close(fd);
 	for (int i = 0; ok && i < nthreads; i++) {
-		struct voc_input_range r = {cut[i], cut[i + 1], pc->name, 0};
+		struct part *pt = part_open(&sp, cut[i], cut[i + 1]);
 
+		if (pt != NULL)
+			sp.part[sp.nparts++] = pt;
 		w[i].run = *run;
 		memset(&w[i].run.books, 0, sizeof(w[i].run.books));
 		w[i].run.in = NULL;
-		if ((w[i].run.t = new_table(run->p, run->ctx)) == NULL ||
-		    (w[i].run.in = voc_input_open(run->c, run->p->name, &file,
-		    1, &r, &w[i].run.books, &w[i].err)) == NULL ||
-		    !voc_reader_plain(voc_input_reader(w[i].run.in)))
+		w[i].sp = &sp;
+		w[i].first = pt;
+		if (pt == NULL || pt->in == NULL ||
+		    (w[i].run.t = new_table(run->p, run->ctx)) == NULL ||
+		    !voc_reader_plain(voc_input_reader(pt->in)))
 			ok = 0;
 	}
 	/* A cut must come after the header and the --skip-rows rows, which
 	 * the first part reads. */
 	if (ok && nthreads > 1 &&
-	    voc_reader_data_start(voc_input_reader(w[0].run.in)) >= cut[1])
+	    voc_reader_data_start(voc_input_reader(sp.part[0]->in)) >= cut[1])
 		ok = 0;
 	/* Each part's reader resolves the program's columns (a JSON Lines
 	 * key the first object lacks becomes a column of each); the first
 	 * part's last, so that what prepare keeps points into the input the
-	 * run keeps to the end. */
+	 * run keeps to the end.  (A part taken over later is of a program
+	 * whose prepare only reads the input: see voc_prog's any_order.) */
 	for (int i = nthreads - 1; ok && i >= 0; i--)
 		if (run->p->prepare != NULL &&
-		    run->p->prepare(run->ctx, w[i].run.in, err) < 0)
+		    run->p->prepare(run->ctx, sp.part[i]->in, err) < 0)
 			ok = 0;
 	if (ok && pc->name == NULL && isatty(STDERR_FILENO)) {
 		w[0].run.total = cut[1];
-		voc_input_progress(w[0].run.in, progress, &w[0].run);
+		voc_input_progress(sp.part[0]->in, progress, &w[0].run);
 	}
 	for (int i = 0; ok && i < nthreads; i++) {
 		if (pthread_create(&tid[i], NULL, work, &w[i]) != 0)
@@ -960,43 +1129,48 @@ read_split(struct voc_run *run, char *file, int nthreads, struct piece *pc,
 	}
 	for (int i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
-	if (started < nthreads)
+	if (started < nthreads || sp.failed)
 		ok = 0;
-	for (int i = 0; ok && i < nthreads; i++)
-		if (w[i].rc < 0)
-			ok = 0;
 	if (w[0].run.progress_shown)
 		fputs("\r\033[K", stderr);
-	/* Merge in order: part i's lines follow those of parts before it. */
+	/* The parts in the file's order: part i's lines follow those of
+	 * the parts before it.  Without taking over, part i is thread i's. */
+	qsort(sp.part, (size_t)sp.nparts, sizeof(sp.part[0]), part_order);
 	long offset = pc->line_offset;
 	int rc = ok, first = run->t == NULL;
+	for (int i = 0; ok && i < sp.nparts; i++) {
+		if (!sp.take)
+			rebase_lines(w[i].run.t, offset);
+		voc_books_add(&run->books, &sp.part[i]->books, offset);
+		offset += sp.part[i]->lines;
+	}
 	for (int i = 0; ok && i < nthreads; i++) {
-		rebase_lines(w[i].run.t, offset);
 		if (i == 0 && first) {
 			run->t = w[0].run.t;
 			w[0].run.t = NULL;
-			if (set_names(run, w[0].run.in) < 0)
+			if (set_names(run, sp.part[0]->in) < 0)
 				rc = -1;
 		} else if (voc_table_merge(run->t, w[i].run.t) < 0)
 			rc = -1;
-		voc_books_add(&run->books, &w[i].run.books, offset);
-		offset += w[i].lines;
 	}
 	pc->lines = offset - pc->line_offset;
 	if (rc > 0 && first) {
 		/* The first part's input stays open to the end of the run:
 		 * names the program took from it in prepare live there. */
-		run->in = w[0].run.in;
-		w[0].run.in = NULL;
+		run->in = sp.part[0]->in;
+		sp.part[0]->in = NULL;
 	} else if (rc > 0 && run->p->prepare != NULL) {
 		/* What prepare took from this piece's inputs, closed below,
 		 * points into the kept input again; it succeeded there. */
 		(void)run->p->prepare(run->ctx, run->in, err);
 	}
-	for (int i = 0; i < nthreads; i++) {
-		voc_input_close(w[i].run.in);
+	for (int i = 0; i < sp.nparts; i++)
+		part_free(sp.part[i]);
+	for (int i = 0; i < nthreads; i++)
 		voc_table_free(w[i].run.t);
-	}
+	if (sp.fd >= 0)
+		close(sp.fd);
+	pthread_mutex_destroy(&sp.mu);
 	free(w);
 	return rc;
 }
@@ -1140,7 +1314,7 @@ static int
 piece_serial(struct voc_run *run, char *path, struct piece *pc,
     int open_tail, long long *tail, struct voc_error *err)
 {
-	struct voc_input_range r = {0, 0, "stdin", open_tail};
+	struct voc_input_range r = {0, 0, "stdin", open_tail, NULL};
 	struct voc_run one = *run;
 	int first = run->t == NULL, rc = -1;
 
@@ -1333,7 +1507,7 @@ read_pipe(struct voc_run *run, int nthreads, struct voc_error *err)
 	 * reports the error).
 	 */
 	if (access(path[0], R_OK) == 0) {
-		struct voc_input_range r = {0, 0, "stdin", 0};
+		struct voc_input_range r = {0, 0, "stdin", 0, NULL};
 		struct voc_books b;
 		struct voc_input *in;
 		char *one = path[0];

@@ -576,12 +576,23 @@ gz_read(struct voc_reader *r, char *dst, size_t want, struct voc_error *err)
 		size_t n;
 
 		if (r->opts.range_end > 0) {
-			long long at = raw_tell(r);
+			long long at = raw_tell(r), end = r->opts.range_end;
+			struct voc_range_share *sh = r->opts.share;
 
-			if (at >= r->opts.range_end)
+			/* (Not the header, read from the file's start.) */
+			if (sh != NULL) {
+				pthread_mutex_lock(&sh->mu);
+				end = sh->end;
+				if (at < end && at >= r->opts.range_start)
+					sh->reserved = at + ((long long)want <
+					    end - at ? (long long)want :
+					    end - at);
+				pthread_mutex_unlock(&sh->mu);
+			}
+			if (at >= end)
 				return 0;
-			if ((long long)want > r->opts.range_end - at)
-				want = (size_t)(r->opts.range_end - at);
+			if ((long long)want > end - at)
+				want = (size_t)(end - at);
 		}
 		/*
 		 * Plain input from a pipe is read in a thread of its own, a

@@ -43,6 +43,7 @@ struct voc_input_range {
 	long long start, end;
 	const char *name;	/* the input's name in messages, or NULL */
 	int open_tail;		/* see voc_reader_opts */
+	struct voc_range_share *share;	/* see voc_reader_opts; or NULL */
 };
 struct voc_input *voc_input_open(const struct voc_common *c, const char *prog,
     char *const *files, int nfiles, const struct voc_input_range *range,

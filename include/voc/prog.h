@@ -55,6 +55,12 @@ struct voc_prog {
 	const struct voc_state_ops *state;
 	/* The size of one state (may depend on options). */
 	size_t (*state_size)(const void *ctx);
+	/* 1 when, with these options, states merged in any order give the
+	 * same bytes (counts, not sums of reals) and name no input line,
+	 * and prepare only reads the input: then a file's parts may be
+	 * read by whichever thread is free, the rest of a slow thread's
+	 * part by one that is done.  May be NULL (never). */
+	int (*any_order)(const void *ctx);
 
 	/* One of the program's own options: 0, or -1 with a usage error. */
 	int (*option)(void *ctx, int ch, const char *arg,

@@ -7,6 +7,7 @@
 #ifndef VOC_READER_H
 #define VOC_READER_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,20 @@ struct voc_reader_opts {
 	 * record began (for input read in pieces, whose last record may
 	 * go on in the next piece). */
 	int open_tail;
+	/* With a range: its end as another thread may move it earlier, to
+	 * read the rest itself (NULL: range_end stays). */
+	struct voc_range_share *share;
+};
+
+/*
+ * The end of a byte range that a thread done with its own part may take
+ * the rest of: the range's reader reads only below end, and reserved is
+ * as far as it has taken bytes, so an end moved to reserved or beyond
+ * cuts nothing it read.  Both under mu.
+ */
+struct voc_range_share {
+	pthread_mutex_t mu;
+	long long end, reserved;
 };
 
 /*
