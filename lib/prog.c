@@ -900,6 +900,7 @@ struct part {
  * VOCKIT_TAKE_BYTES, to take over at every kind of place). */
 #define MAX_PARTS 64
 #define TAKE_MIN (4LL << 20)
+_Static_assert(MAX_PARTS >= MAX_THREADS, "a part for each thread");
 
 struct split {
 	pthread_mutex_t mu;		/* the parts and their done */
@@ -1123,8 +1124,14 @@ read_split(struct voc_run *run, char *file, int nthreads, struct piece *pc,
 		voc_input_progress(sp.part[0]->in, progress, &w[0].run);
 	}
 	for (int i = 0; ok && i < nthreads; i++) {
-		if (pthread_create(&tid[i], NULL, work, &w[i]) != 0)
+		if (pthread_create(&tid[i], NULL, work, &w[i]) != 0) {
+			/* The run is read again in one pass: those started
+			 * take over nothing more. */
+			pthread_mutex_lock(&sp.mu);
+			sp.failed = 1;
+			pthread_mutex_unlock(&sp.mu);
 			break;
+		}
 		started++;
 	}
 	for (int i = 0; i < started; i++)
