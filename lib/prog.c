@@ -922,8 +922,8 @@ struct worker {
 };
 
 /* A part [start, end) of sp's file, its reader open: NULL when out of
- * memory or the reader failed (then *pt holds the part, for its error,
- * and is to be freed with part_free). */
+ * memory; a part whose reader did not open has in NULL (and its error
+ * in err).  Freed with part_free. */
 static struct part *
 part_open(struct split *sp, long long start, long long end)
 {
