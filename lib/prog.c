@@ -922,8 +922,8 @@ struct worker {
 };
 
 /* A part [start, end) of sp's file, its reader open: NULL when out of
- * memory; a part whose reader did not open has in NULL (and its error
- * in err).  Freed with part_free. */
+ * memory; a part whose reader did not open, or is not of a plain file
+ * (which a part must be), has in NULL.  Freed with part_free. */
 static struct part *
 part_open(struct split *sp, long long start, long long end)
 {
@@ -942,6 +942,10 @@ part_open(struct split *sp, long long start, long long end)
 	    sp->take ? &pt->share : NULL};
 	pt->in = voc_input_open(sp->run->c, sp->run->p->name, &sp->file, 1,
 	    &r, &pt->books, &pt->err);
+	if (pt->in != NULL && !voc_reader_plain(voc_input_reader(pt->in))) {
+		voc_input_close(pt->in);
+		pt->in = NULL;
+	}
 	return pt;
 }
 
@@ -1000,8 +1004,7 @@ take_rest(struct split *sp)
 		struct part *pt = part_open(sp, cut, end);
 
 		pthread_mutex_lock(&sp->mu);
-		if (pt == NULL || pt->in == NULL ||
-		    !voc_reader_plain(voc_input_reader(pt->in))) {
+		if (pt == NULL || pt->in == NULL) {
 			/* [cut, end) will not be read: the split fails. */
 			sp->failed = 1;
 			pthread_mutex_unlock(&sp->mu);
@@ -1101,8 +1104,7 @@ read_split(struct voc_run *run, char *file, int nthreads, struct piece *pc,
 		w[i].sp = &sp;
 		w[i].first = pt;
 		if (pt == NULL || pt->in == NULL ||
-		    (w[i].run.t = new_table(run->p, run->ctx)) == NULL ||
-		    !voc_reader_plain(voc_input_reader(pt->in)))
+		    (w[i].run.t = new_table(run->p, run->ctx)) == NULL)
 			ok = 0;
 	}
 	/* A cut must come after the header and the --skip-rows rows, which
